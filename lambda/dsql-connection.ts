@@ -1,0 +1,43 @@
+import { DsqlSigner } from '@aws-sdk/dsql-signer';
+import { Client } from 'pg';
+import { ConnectFn } from '../src/engine/runner';
+
+export interface DsqlConnectionOptions {
+  /** Cluster host name, `<id>.dsql.<region>.on.aws`. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Database role; `admin` signs a DbConnectAdmin token, any other a DbConnect token. */
+  readonly user?: string;
+  /** Only for tests: credentials for the signer instead of the default chain. */
+  readonly signer?: DsqlSigner;
+}
+
+/** Makes the password for one connection: a fresh IAM token each time. */
+export function tokenProvider(options: DsqlConnectionOptions): () => Promise<string> {
+  const signer = options.signer ?? new DsqlSigner({ hostname: options.endpoint, region: options.region });
+  const user = options.user ?? 'admin';
+  return () => (user === 'admin' ? signer.getDbConnectAdminAuthToken() : signer.getDbConnectAuthToken());
+}
+
+/**
+ * Connects to Aurora DSQL with node-postgres. Tokens are checked only when a connection opens and
+ * DSQL ends connections after 60 minutes (dsql-facts §5, §9.9), so each connection gets a new token.
+ * DSQL requires TLS; the certificate is verified against Node's CA bundle.
+ */
+export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
+  const password = tokenProvider(options);
+  return async () => {
+    const client = new Client({
+      host: options.endpoint,
+      port: 5432,
+      database: 'postgres',
+      user: options.user ?? 'admin',
+      password: await password(),
+      ssl: { rejectUnauthorized: true, servername: options.endpoint },
+      connectionTimeoutMillis: 30_000,
+      application_name: 'cdk-dsql-migrations',
+    });
+    await client.connect();
+    return client;
+  };
+}

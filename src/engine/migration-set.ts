@@ -1,0 +1,133 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { compareVersions, looksLikeMigration, parseMigrationFileName } from './naming';
+import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
+import { splitStatements, SqlStatement, SqlSyntaxError } from './splitter';
+
+/** One migration file, read and split. */
+export interface Migration {
+  readonly version: string;
+  readonly name: string;
+  readonly fileName: string;
+  readonly sql: string;
+  /** sha256 (hex) of the file with BOM removed and line endings normalised to LF. */
+  readonly checksum: string;
+  readonly statements: SqlStatement[];
+  /** The statements grouped into the transactions they run in. */
+  readonly units: TransactionUnit[];
+}
+
+/** One problem found in a migrations folder, with the file and, where it applies, the line. */
+export interface MigrationProblem {
+  readonly fileName: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** A migrations folder that cannot be applied; `problems` says what is wrong where. */
+export class MigrationValidationError extends Error {
+  constructor(public readonly directory: string, public readonly problems: MigrationProblem[]) {
+    super(
+      `Invalid migrations in ${directory}:\n` +
+        problems.map((p) => `  ${formatLocation(p)} ${p.rule} ${p.message}`).join('\n'),
+    );
+    this.name = 'MigrationValidationError';
+  }
+}
+
+export function formatLocation(p: { fileName: string; line?: number; column?: number }): string {
+  return p.line === undefined ? `${p.fileName}:` : `${p.fileName}:${p.line}:${p.column ?? 1}:`;
+}
+
+/** Removes a byte-order mark and normalises CRLF, so a checkout on Windows has the same checksum. */
+export function normalizeSql(sql: string): string {
+  return sql.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+export function checksumOf(sql: string): string {
+  return createHash('sha256').update(normalizeSql(sql), 'utf8').digest('hex');
+}
+
+/** One hash for the ordered set: any edit, addition, removal or rename changes it. */
+export function migrationSetHash(migrations: ReadonlyArray<Pick<Migration, 'version' | 'name' | 'checksum'>>): string {
+  const h = createHash('sha256');
+  for (const m of migrations) h.update(`${m.version}\0${m.name}\0${m.checksum}\n`);
+  return h.digest('hex');
+}
+
+/** A file's name and SQL, before validation (what the Lambda receives in the manifest). */
+export interface MigrationSource {
+  readonly fileName: string;
+  readonly sql: string;
+}
+
+/**
+ * Validates and parses migration sources: names, duplicate versions, empty files and SQL that
+ * cannot be split. Collects every problem before failing, so one synth shows them all.
+ */
+export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directory = '.'): Migration[] {
+  const problems: MigrationProblem[] = [];
+  const migrations: Migration[] = [];
+  const byNumber = new Map<string, string>();
+  for (const source of sources) {
+    const { fileName } = source;
+    if (!looksLikeMigration(fileName)) continue;
+    const parsed = parseMigrationFileName(fileName);
+    if (!parsed) {
+      problems.push({
+        fileName,
+        rule: 'file-name',
+        message: 'file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql',
+      });
+      continue;
+    }
+    const key = BigInt(parsed.version).toString();
+    const other = byNumber.get(key);
+    if (other) {
+      problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
+      continue;
+    }
+    byNumber.set(key, fileName);
+    const sql = normalizeSql(source.sql);
+    let statements: SqlStatement[];
+    try {
+      statements = splitStatements(sql).statements;
+    } catch (e) {
+      if (!(e instanceof SqlSyntaxError)) throw e;
+      problems.push({ fileName, line: e.line, column: e.column, rule: 'syntax', message: e.reason });
+      continue;
+    }
+    if (statements.length === 0) {
+      problems.push({ fileName, rule: 'empty-file', message: 'file contains no SQL statements' });
+      continue;
+    }
+    let units: TransactionUnit[];
+    try {
+      units = planTransactions(statements);
+    } catch (e) {
+      if (!(e instanceof TransactionShapeError)) throw e;
+      problems.push({ fileName, line: e.line, column: e.column, rule: 'transaction-block', message: e.message });
+      continue;
+    }
+    migrations.push({ ...parsed, fileName, sql, checksum: checksumOf(sql), statements, units });
+  }
+  if (problems.length > 0) throw new MigrationValidationError(directory, problems);
+  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+}
+
+/** Reads a migrations folder (files directly inside it, in version order) and validates it. */
+export function loadMigrations(directory: string): Migration[] {
+  if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
+    throw new Error(`Migrations folder not found: ${directory}`);
+  }
+  const sources = fs
+    .readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort()
+    .map((fileName) => ({ fileName, sql: fs.readFileSync(path.join(directory, fileName), 'utf8') }));
+  return parseMigrations(sources, directory);
+}

@@ -1,0 +1,57 @@
+import { classifyStatement, StatementKind } from './classify';
+import { SqlStatement } from './splitter';
+
+/** Statements that run in one transaction. */
+export interface TransactionUnit {
+  readonly statements: ReadonlyArray<SqlStatement & { readonly kind: StatementKind }>;
+  /** True when the file wrote this unit as a `BEGIN ... COMMIT` block. */
+  readonly explicit: boolean;
+  /** True when every statement is DML, so the migration's own record may share the transaction. */
+  readonly dmlOnly: boolean;
+}
+
+/** A `BEGIN` without `COMMIT`, or a `COMMIT`/`ROLLBACK` without `BEGIN`. */
+export class TransactionShapeError extends Error {
+  constructor(message: string, public readonly line: number, public readonly column: number) {
+    super(message);
+    this.name = 'TransactionShapeError';
+  }
+}
+
+/**
+ * Groups a file's statements into transactions. DSQL allows one DDL statement per transaction and
+ * no DDL with DML (dsql-facts §2), so every statement outside a `BEGIN ... COMMIT` block runs in a
+ * transaction of its own; a block the author wrote runs as written (and DSQL, or the strict mode,
+ * refuses it if it breaks those rules).
+ */
+export function planTransactions(statements: ReadonlyArray<SqlStatement>): TransactionUnit[] {
+  const units: TransactionUnit[] = [];
+  let block: Array<SqlStatement & { kind: StatementKind }> | undefined;
+  let blockStart: SqlStatement | undefined;
+  for (const statement of statements) {
+    const kind = classifyStatement(statement.text);
+    if (kind === 'begin') {
+      if (block) throw new TransactionShapeError('BEGIN inside a transaction block that is still open', statement.line, statement.column);
+      block = [];
+      blockStart = statement;
+    } else if (kind === 'commit') {
+      if (!block) throw new TransactionShapeError('COMMIT without BEGIN', statement.line, statement.column);
+      if (block.length > 0) units.push(unit(block, true));
+      block = undefined;
+    } else if (kind === 'rollback') {
+      throw new TransactionShapeError('ROLLBACK in a migration file: a migration must not discard its own work', statement.line, statement.column);
+    } else if (block) {
+      block.push({ ...statement, kind });
+    } else {
+      units.push(unit([{ ...statement, kind }], false));
+    }
+  }
+  if (block && blockStart) {
+    throw new TransactionShapeError('BEGIN without COMMIT', blockStart.line, blockStart.column);
+  }
+  return units;
+}
+
+function unit(statements: Array<SqlStatement & { kind: StatementKind }>, explicit: boolean): TransactionUnit {
+  return { statements, explicit, dmlOnly: statements.every((s) => s.kind === 'dml') };
+}

@@ -1,0 +1,234 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  CustomResource,
+  Duration,
+  Stack,
+  aws_dsql as dsql,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_s3_assets as s3_assets,
+  custom_resources as cr,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { clusterArnOf, clusterEndpointOf } from './cluster';
+import { buildManifest } from './engine/manifest';
+import { loadMigrations } from './engine/migration-set';
+
+/**
+ * Options of `DsqlMigrations` that do not name the cluster (shared with `DsqlDatabase`).
+ */
+export interface DsqlMigrationsOptions {
+  /**
+   * The folder of migration files, `NNNN_description.sql`. The files are validated at synth time
+   * and shipped as an asset; a change to any file makes the next deploy apply what is pending.
+   */
+  readonly migrationsPath: string;
+
+  /**
+   * How long one invocation of the migration handler may run.
+   *
+   * These settings belong to the one handler a stack shares: every `DsqlMigrations` in a stack
+   * must leave them unset or agree on them.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly handlerTimeout?: Duration;
+
+  /**
+   * How long a deploy may wait in total for DSQL's async jobs (index builds, constraint
+   * validation) started by the migrations.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly totalTimeout?: Duration;
+
+  /**
+   * How often the deploy checks on async jobs.
+   *
+   * @default Duration.seconds(15)
+   */
+  readonly queryInterval?: Duration;
+
+  /**
+   * How long the handler's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Properties of `DsqlMigrations`.
+ */
+export interface DsqlMigrationsProps extends DsqlMigrationsOptions {
+  /**
+   * The cluster to migrate: a `DsqlCluster`, an imported one, the L1 `CfnCluster`, or any other
+   * construct that references an Aurora DSQL cluster.
+   */
+  readonly cluster: dsql.IClusterRef;
+}
+
+/**
+ * A custom resource that applies versioned SQL migrations to an Aurora DSQL cluster at deploy time.
+ *
+ * On Create and Update it applies the pending files in order, one transaction per DDL statement,
+ * and records each in `schema_migrations`. On Delete it leaves the database untouched.
+ * A deploy whose files did not change does not invoke the handler at all.
+ */
+export class DsqlMigrations extends Construct {
+  /**
+   * The highest version recorded in `schema_migrations` after the deploy (`Fn::GetAtt`).
+   */
+  public readonly latestVersion: string;
+
+  /**
+   * How many migrations `schema_migrations` holds after the deploy, as a string (`Fn::GetAtt`).
+   */
+  public readonly appliedCount: string;
+
+  /**
+   * The versions applied by the deploy, comma-separated; shortened to `first..last (N files)`
+   * when long (`Fn::GetAtt`).
+   */
+  public readonly appliedThisDeployment: string;
+
+  /**
+   * sha256 of the ordered migration set, known at synth time. It is a property of the custom
+   * resource, so any change to any file causes an Update and nothing else does.
+   */
+  public readonly migrationSetHash: string;
+
+  /**
+   * How many migration files the set holds (known at synth time).
+   */
+  public readonly migrationCount: number;
+
+  /**
+   * The underlying custom resource.
+   */
+  public readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
+    super(scope, id);
+    const migrations = loadMigrations(path.resolve(props.migrationsPath));
+    const manifest = buildManifest(migrations);
+    this.migrationSetHash = manifest.setHash;
+    this.migrationCount = migrations.length;
+
+    // The manifest is written once per content hash, so repeated synths reuse the same file.
+    const manifestDir = path.join(os.tmpdir(), 'cdk-dsql-migrations', manifest.setHash);
+    const manifestFile = path.join(manifestDir, 'migrations.json');
+    if (!fs.existsSync(manifestFile)) {
+      fs.mkdirSync(manifestDir, { recursive: true });
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    }
+    const asset = new s3_assets.Asset(this, 'Files', { path: manifestFile });
+
+    const provider = MigrationsProvider.of(this, props);
+    asset.grantRead(provider.role);
+    provider.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dsql:DbConnectAdmin'], resources: [clusterArnOf(props.cluster)] }),
+    );
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::DsqlMigrations',
+      properties: {
+        ClusterEndpoint: clusterEndpointOf(props.cluster),
+        Region: props.cluster.env.region,
+        MigrationsBucket: asset.s3BucketName,
+        MigrationsKey: asset.s3ObjectKey,
+        MigrationSetHash: manifest.setHash,
+      },
+    });
+    // The role's policy must exist before the handler first connects.
+    this.resource.node.addDependency(provider.role);
+
+    this.latestVersion = this.resource.getAttString('LatestVersion');
+    this.appliedCount = this.resource.getAttString('AppliedCount');
+    this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
+  }
+}
+
+const PROVIDER_ID = 'DsqlMigrationsProvider';
+
+/** The handler and Provider one stack shares, however many `DsqlMigrations` it holds. */
+class MigrationsProvider extends Construct {
+  public static of(scope: Construct, options: DsqlMigrationsOptions): MigrationsProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as MigrationsProvider | undefined;
+    if (!existing) return new MigrationsProvider(stack, PROVIDER_ID, options);
+    existing.checkCompatible(scope, options);
+    return existing;
+  }
+
+  public readonly role: iam.Role;
+  public readonly serviceToken: string;
+  private readonly settings: Record<string, string>;
+
+  private constructor(scope: Construct, id: string, options: DsqlMigrationsOptions) {
+    super(scope, id);
+    this.settings = MigrationsProvider.settingsOf(options);
+    const code = lambda.Code.fromAsset(handlerBundleDir());
+    this.role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Applies SQL migrations to Aurora DSQL clusters (cdk-dsql-migrations)',
+    });
+    const handler = (name: string, entry: string) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+      logGroup.grantWrite(this.role);
+      return new lambda.Function(this, name, {
+        code,
+        handler: entry,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        timeout: options.handlerTimeout ?? Duration.minutes(10),
+        role: this.role,
+        logGroup,
+        description: `cdk-dsql-migrations ${name === 'OnEvent' ? 'applies pending migrations' : 'waits for DSQL async jobs'}`,
+      });
+    };
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: handler('OnEvent', 'index.onEvent'),
+      isCompleteHandler: handler('IsComplete', 'index.isComplete'),
+      totalTimeout: options.totalTimeout ?? Duration.hours(1),
+      queryInterval: options.queryInterval ?? Duration.seconds(15),
+      logGroup: new logs.LogGroup(this, 'FrameworkLogs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH }),
+    });
+    this.serviceToken = provider.serviceToken;
+  }
+
+  private static settingsOf(options: DsqlMigrationsOptions): Record<string, string> {
+    const settings: Record<string, string> = {};
+    if (options.handlerTimeout) settings.handlerTimeout = options.handlerTimeout.toHumanString();
+    if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
+    if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
+    if (options.logRetention) settings.logRetention = String(options.logRetention);
+    return settings;
+  }
+
+  private checkCompatible(scope: Construct, options: DsqlMigrationsOptions) {
+    const wanted = MigrationsProvider.settingsOf(options);
+    for (const [key, value] of Object.entries(wanted)) {
+      if (this.settings[key] !== value) {
+        throw new Error(
+          `${scope.node.path}: ${key} is ${value}, but the stack's migration handler was set up with ${this.settings[key] ?? 'the default'}. ` +
+            'All DsqlMigrations in a stack share one handler: set handler options on the first one only, or the same on each.',
+        );
+      }
+    }
+  }
+}
+
+/** The esbuild bundle of `lambda/`, built by `npx projen bundle` and shipped in the npm package. */
+function handlerBundleDir(): string {
+  const dir = path.join(__dirname, '..', 'assets', 'handler');
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`The migration handler bundle is missing at ${dir}; run "npx projen bundle" (or a full build) first.`);
+  }
+  return dir;
+}
