@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent } from 'aws-lambda';
+import { createHandlers, MigrationsResourceProperties } from '../../lambda/handler';
+import { postgresConnector } from '../../lambda/postgres-connection';
+import { readManifest } from '../../src/engine/manifest';
+import { ExampleStack } from '../../examples/app';
+
+/** A synthesized example stack: its template, its cloud assembly folder and the custom resource's properties. */
+export interface SynthesizedStack {
+  readonly stack: Stack;
+  readonly template: Template;
+  readonly outdir: string;
+  readonly properties: MigrationsResourceProperties;
+}
+
+/**
+ * Synthesizes the example app with the given migrations folder, and returns what CloudFormation
+ * would send the handler (with the cluster endpoint, known only at deploy time, filled in).
+ */
+export function synthExample(migrationsPath: string, outdir: string): SynthesizedStack {
+  const app = new App({ outdir });
+  const stack = new ExampleStack(app, 'DsqlMigrationsExample', { migrationsPath, env: { account: '123456789012', region: 'us-east-1' } });
+  app.synth();
+  const template = Template.fromStack(stack);
+  const [resource] = Object.values(template.findResources('Custom::DsqlMigrations')) as Array<{ Properties: Record<string, unknown> }>;
+  const p = resource.Properties;
+  return {
+    stack,
+    template,
+    outdir,
+    properties: {
+      ClusterEndpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws',
+      Region: 'us-east-1',
+      MigrationsBucket: 'cdk-hnb659fds-assets-123456789012-us-east-1',
+      MigrationsKey: String(p.MigrationsKey),
+      MigrationSetHash: String(p.MigrationSetHash),
+    },
+  };
+}
+
+/**
+ * The real handlers, connected to PostgreSQL. Only the seams differ from production: the
+ * connection factory, and reading the migrations asset from the cloud assembly instead of S3.
+ */
+export function localHandlers(databaseUrl: string, outdir: string, log?: (e: unknown) => void) {
+  return createHandlers({
+    dialect: 'postgresql',
+    connect: () => postgresConnector(databaseUrl),
+    loadMigrations: async (props) => readManifest(fs.readFileSync(path.join(outdir, `asset.${props.MigrationsKey}`), 'utf8')),
+    log: log ?? (() => undefined),
+  });
+}
+
+let requestCounter = 0;
+
+/** A CloudFormation custom resource request, as the Provider framework hands it to onEvent. */
+export function cfnEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  properties: MigrationsResourceProperties,
+  extra: { physicalResourceId?: string; oldProperties?: MigrationsResourceProperties } = {},
+): CdkCustomResourceEvent {
+  const base = {
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:DsqlMigrationsProvider-framework-onEvent',
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/response',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/DsqlMigrationsExample/1b2c3d4e',
+    RequestId: `request-${++requestCounter}`,
+    LogicalResourceId: 'DbMigrations7A4E6F2B',
+    ResourceType: 'Custom::DsqlMigrations',
+    ResourceProperties: { ServiceToken: 'token', ...properties },
+  };
+  if (requestType === 'Create') return { ...base, RequestType: 'Create' };
+  if (requestType === 'Update') {
+    return {
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: extra.physicalResourceId ?? `dsql-migrations:${properties.ClusterEndpoint}`,
+      OldResourceProperties: { ServiceToken: 'token', ...(extra.oldProperties ?? properties) },
+    };
+  }
+  return { ...base, RequestType: 'Delete', PhysicalResourceId: extra.physicalResourceId ?? `dsql-migrations:${properties.ClusterEndpoint}` };
+}
+
+/** The isComplete request the Provider framework makes after onEvent returned `response`. */
+export function isCompleteEvent(event: CdkCustomResourceEvent, response: { PhysicalResourceId?: string; Data?: Record<string, unknown> }): CdkCustomResourceIsCompleteEvent {
+  return { ...event, PhysicalResourceId: response.PhysicalResourceId ?? '', Data: response.Data ?? {} } as CdkCustomResourceIsCompleteEvent;
+}
+
+/** A fresh folder under the system temp directory. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(require('os').tmpdir(), `${prefix}-`));
+}
