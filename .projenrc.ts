@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -48,7 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
     },
   },
-  eslintOptions: { dirs: ['src', 'lambda'], devdirs: ['test', 'examples'] },
+  // src/ is the jsii library and may import no npm package; lambda/ is bundled, so it may use devDeps.
+  eslintOptions: { dirs: ['src'], devdirs: ['lambda', 'test', 'examples'] },
   gitignore: ['/assets/handler/', '/examples/cdk.out/', '*.tmp'],
   githubOptions: { mergify: false },
 });
@@ -85,6 +86,18 @@ project.addTask('check', {
     { exec: 'git diff --exit-code -- API.md package.json .projen || (echo "generated files drifted: run npx projen check and commit" && exit 1)' },
   ],
 });
+
+// lambda/ and examples/ are bundled or run with ts-node, not compiled by jsii; these configs let
+// the type checker and eslint see them with the same compiler options.
+for (const dir of ['lambda', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { rootDir: '..', noEmit: true },
+      include: ['**/*.ts'],
+    },
+  });
+}
 
 for (const pattern of ['/examples/', '/lambda/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
   project.addPackageIgnore(pattern);

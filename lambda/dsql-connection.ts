@@ -8,6 +8,8 @@ export interface DsqlConnectionOptions {
   readonly region: string;
   /** Database role; `admin` signs a DbConnectAdmin token, any other a DbConnect token. */
   readonly user?: string;
+  /** @default 5432 */
+  readonly port?: number;
   /** Only for tests: credentials for the signer instead of the default chain. */
   readonly signer?: DsqlSigner;
 }
@@ -29,7 +31,7 @@ export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
   return async () => {
     const client = new Client({
       host: options.endpoint,
-      port: 5432,
+      port: options.port ?? 5432,
       database: 'postgres',
       user: options.user ?? 'admin',
       password: await password(),

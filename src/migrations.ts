@@ -165,6 +165,15 @@ class MigrationsProvider extends Construct {
     return existing;
   }
 
+  private static settingsOf(options: DsqlMigrationsOptions): Record<string, string> {
+    const settings: Record<string, string> = {};
+    if (options.handlerTimeout) settings.handlerTimeout = options.handlerTimeout.toHumanString();
+    if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
+    if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
+    if (options.logRetention) settings.logRetention = String(options.logRetention);
+    return settings;
+  }
+
   public readonly role: iam.Role;
   public readonly serviceToken: string;
   private readonly settings: Record<string, string>;
@@ -200,15 +209,6 @@ class MigrationsProvider extends Construct {
       logGroup: new logs.LogGroup(this, 'FrameworkLogs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH }),
     });
     this.serviceToken = provider.serviceToken;
-  }
-
-  private static settingsOf(options: DsqlMigrationsOptions): Record<string, string> {
-    const settings: Record<string, string> = {};
-    if (options.handlerTimeout) settings.handlerTimeout = options.handlerTimeout.toHumanString();
-    if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
-    if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
-    if (options.logRetention) settings.logRetention = String(options.logRetention);
-    return settings;
   }
 
   private checkCompatible(scope: Construct, options: DsqlMigrationsOptions) {

@@ -33,7 +33,7 @@ export function leadingWords(text: string, count: number): string[] {
       let depth = 1;
       i += 2;
       while (i < text.length && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; } else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; } else i++;
+        if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; } else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; } else {i++;}
       }
     } else if (/[A-Za-z_]/.test(c)) {
       let j = i + 1;

@@ -2,8 +2,11 @@ import { classifyStatement, StatementKind } from './classify';
 import { SqlStatement } from './splitter';
 
 /** Statements that run in one transaction. */
+/** A statement placed in a transaction, with its kind and its 0-based position in the file. */
+export type PlannedStatement = SqlStatement & { readonly kind: StatementKind; readonly index: number };
+
 export interface TransactionUnit {
-  readonly statements: ReadonlyArray<SqlStatement & { readonly kind: StatementKind }>;
+  readonly statements: ReadonlyArray<PlannedStatement>;
   /** True when the file wrote this unit as a `BEGIN ... COMMIT` block. */
   readonly explicit: boolean;
   /** True when every statement is DML, so the migration's own record may share the transaction. */
@@ -26,9 +29,9 @@ export class TransactionShapeError extends Error {
  */
 export function planTransactions(statements: ReadonlyArray<SqlStatement>): TransactionUnit[] {
   const units: TransactionUnit[] = [];
-  let block: Array<SqlStatement & { kind: StatementKind }> | undefined;
+  let block: PlannedStatement[] | undefined;
   let blockStart: SqlStatement | undefined;
-  for (const statement of statements) {
+  statements.forEach((statement, index) => {
     const kind = classifyStatement(statement.text);
     if (kind === 'begin') {
       if (block) throw new TransactionShapeError('BEGIN inside a transaction block that is still open', statement.line, statement.column);
@@ -41,17 +44,17 @@ export function planTransactions(statements: ReadonlyArray<SqlStatement>): Trans
     } else if (kind === 'rollback') {
       throw new TransactionShapeError('ROLLBACK in a migration file: a migration must not discard its own work', statement.line, statement.column);
     } else if (block) {
-      block.push({ ...statement, kind });
+      block.push({ ...statement, kind, index });
     } else {
-      units.push(unit([{ ...statement, kind }], false));
+      units.push(unit([{ ...statement, kind, index }], false));
     }
-  }
+  });
   if (block && blockStart) {
     throw new TransactionShapeError('BEGIN without COMMIT', blockStart.line, blockStart.column);
   }
   return units;
 }
 
-function unit(statements: Array<SqlStatement & { kind: StatementKind }>, explicit: boolean): TransactionUnit {
+function unit(statements: PlannedStatement[], explicit: boolean): TransactionUnit {
   return { statements, explicit, dmlOnly: statements.every((s) => s.kind === 'dml') };
 }

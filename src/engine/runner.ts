@@ -160,7 +160,7 @@ async function runUnit(
         ({ rows } = await session.query(text));
       } catch (e) {
         const err = e as { code?: string; message?: string };
-        throw new MigrationError(migration.fileName, migration.version, migration.statements.indexOf(source) + 1, source.line, err.code, err.message ?? String(e));
+        throw new MigrationError(migration.fileName, migration.version, source.index + 1, source.line, err.code, err.message ?? String(e));
       }
       for (const row of rows ?? []) if (typeof row.job_id === 'string') jobs.push(row.job_id);
     }

@@ -57,7 +57,7 @@ export function splitStatements(sql: string): SplitResult {
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
+      const mid = Math.ceil((lo + hi) / 2);
       if (lineStarts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }

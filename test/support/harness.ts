@@ -1,12 +1,13 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent } from 'aws-lambda';
+import { ExampleStack } from '../../examples/app';
 import { createHandlers, MigrationsResourceProperties } from '../../lambda/handler';
 import { postgresConnector } from '../../lambda/postgres-connection';
 import { readManifest } from '../../src/engine/manifest';
-import { ExampleStack } from '../../examples/app';
 
 /** A synthesized example stack: its template, its cloud assembly folder and the custom resource's properties. */
 export interface SynthesizedStack {
@@ -84,11 +85,14 @@ export function cfnEvent(
 }
 
 /** The isComplete request the Provider framework makes after onEvent returned `response`. */
-export function isCompleteEvent(event: CdkCustomResourceEvent, response: { PhysicalResourceId?: string; Data?: Record<string, unknown> }): CdkCustomResourceIsCompleteEvent {
+export function isCompleteEvent(
+  event: CdkCustomResourceEvent,
+  response: { PhysicalResourceId?: string; Data?: Record<string, unknown> },
+): CdkCustomResourceIsCompleteEvent {
   return { ...event, PhysicalResourceId: response.PhysicalResourceId ?? '', Data: response.Data ?? {} } as CdkCustomResourceIsCompleteEvent;
 }
 
 /** A fresh folder under the system temp directory. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(require('os').tmpdir(), `${prefix}-`));
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }

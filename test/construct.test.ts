@@ -1,0 +1,159 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DsqlCluster, DsqlDatabase, DsqlMigrations } from '../src';
+import { tempDir } from './support/harness';
+
+const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
+
+function newStack() {
+  return new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+}
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = tempDir('construct-migrations');
+  for (const [name, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), sql);
+  return dir;
+}
+
+/** Asset hashes vary with the handler bundle; the snapshot is about the template's shape. */
+function normalized(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}/g, '<hash>'));
+}
+
+describe('DsqlDatabase', () => {
+  test('template snapshot', () => {
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
+    expect(normalized(Template.fromStack(stack))).toMatchSnapshot();
+  });
+
+  test('creates the cluster, the handler on Node.js 22 arm64, and the custom resource with the set hash', () => {
+    const stack = newStack();
+    const db = new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DSQL::Cluster', 1);
+    template.hasResource('AWS::DSQL::Cluster', { DeletionPolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs22.x' });
+    template.hasResourceProperties('Custom::DsqlMigrations', {
+      MigrationSetHash: db.migrations.migrationSetHash,
+      MigrationsKey: Match.stringLikeRegexp('^[0-9a-f]{64}\\.json$'),
+      ClusterEndpoint: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('DbCluster'), 'Identifier'] }, '.dsql.eu-west-1.on.aws']] },
+    });
+    expect(db.migrations.migrationCount).toBe(fs.readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f.endsWith('.sql')).length);
+    expect(stack.resolve(db.migrations.latestVersion)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'LatestVersion'] });
+    expect(stack.resolve(db.migrations.appliedCount)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'AppliedCount'] });
+    expect(stack.resolve(db.migrations.appliedThisDeployment)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'AppliedThisDeployment'] });
+  });
+
+  test('the handler may connect as admin to this cluster only, and read its own asset', () => {
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('DsqlMigrationsProviderHandlerRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const dsqlStatements = statements.filter((s: any) => JSON.stringify(s.Action).includes('dsql:'));
+    expect(dsqlStatements).toEqual([{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/DbCluster/), 'ResourceArn'] } }]);
+    for (const s of statements) expect(s.Resource).not.toEqual('*');
+  });
+
+  test('changing a file changes the hash and the asset key; an identical copy changes nothing', () => {
+    const files = { '0001_a.sql': 'CREATE TABLE a (id INT PRIMARY KEY);\n', '0002_b.sql': 'CREATE TABLE b (id INT PRIMARY KEY);\n' };
+    const props = (dir: string) => {
+      const stack = newStack();
+      new DsqlDatabase(stack, 'Db', { migrationsPath: dir });
+      return Object.values(Template.fromStack(stack).findResources('Custom::DsqlMigrations'))[0].Properties;
+    };
+    const original = props(migrationsDir(files));
+    const copy = props(migrationsDir(files));
+    const edited = props(migrationsDir({ ...files, '0002_b.sql': 'CREATE TABLE b (id BIGINT PRIMARY KEY);\n' }));
+    const added = props(migrationsDir({ ...files, '0003_c.sql': 'SELECT 1;' }));
+    expect(copy).toEqual(original);
+    expect(edited.MigrationSetHash).not.toBe(original.MigrationSetHash);
+    expect(edited.MigrationsKey).not.toBe(original.MigrationsKey);
+    expect(added.MigrationSetHash).not.toBe(original.MigrationSetHash);
+    expect(new Set([original, edited, added].map((p) => p.MigrationSetHash)).size).toBe(3);
+  });
+
+  test('synth fails on invalid migrations, naming file, line and rule', () => {
+    const dir = migrationsDir({ '0001_ok.sql': 'SELECT 1;', '0002_bad.sql': "SELECT 1;\nINSERT INTO t VALUES ('x);", 'init.sql': 'SELECT 1;' });
+    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: dir })).toThrow(
+      /0002_bad\.sql:2:23: syntax unterminated string literal[\s\S]*init\.sql: file-name/,
+    );
+  });
+});
+
+describe('DsqlMigrations', () => {
+  test('one Provider per stack for several migration sets, each cluster granted separately', () => {
+    const stack = newStack();
+    const a = new DsqlCluster(stack, 'A');
+    const b = new DsqlCluster(stack, 'B', { removalPolicy: RemovalPolicy.DESTROY });
+    new DsqlMigrations(stack, 'MigrateA', { cluster: a, migrationsPath: EXAMPLE_MIGRATIONS });
+    new DsqlMigrations(stack, 'MigrateB', { cluster: b, migrationsPath: EXAMPLE_MIGRATIONS });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::DsqlMigrations', 2);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.onEvent' } }))).toHaveLength(1);
+    template.hasResource('AWS::DSQL::Cluster', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
+  });
+
+  test('conflicting handler settings in one stack are refused', () => {
+    const stack = newStack();
+    const cluster = new DsqlCluster(stack, 'A');
+    new DsqlMigrations(stack, 'One', { cluster, migrationsPath: EXAMPLE_MIGRATIONS, handlerTimeout: Duration.minutes(5) });
+    expect(() => new DsqlMigrations(stack, 'Two', { cluster, migrationsPath: EXAMPLE_MIGRATIONS, handlerTimeout: Duration.minutes(7) })).toThrow(
+      /handlerTimeout is 7 minutes, but the stack's migration handler was set up with 5 minutes/,
+    );
+  });
+
+  test('works with an imported cluster and with the L1 CfnCluster', () => {
+    const stack = newStack();
+    const imported = DsqlCluster.fromClusterAttributes(stack, 'Imported', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz' });
+    const l1 = new dsql.CfnCluster(stack, 'L1', {});
+    new DsqlMigrations(stack, 'OnImported', { cluster: imported, migrationsPath: EXAMPLE_MIGRATIONS });
+    new DsqlMigrations(stack, 'OnL1', { cluster: l1, migrationsPath: EXAMPLE_MIGRATIONS });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::DsqlMigrations', { ClusterEndpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.eu-west-1.on.aws', Region: 'eu-west-1' });
+    template.hasResourceProperties('Custom::DsqlMigrations', { ClusterEndpoint: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('L1') }, '.dsql.eu-west-1.on.aws']] } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'dsql:DbConnectAdmin', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dsql:eu-west-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz']] } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('DsqlCluster', () => {
+  test('grants, KMS key, name tag and imported attributes', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const cluster = new DsqlCluster(stack, 'Cluster', { kmsKey: key, clusterName: 'orders', deletionProtection: false });
+    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=1') });
+    cluster.grantConnect(fn);
+    const role = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    cluster.grantConnectAdmin(role);
+    cluster.grant(role, 'dsql:GetCluster');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DSQL::Cluster', {
+      DeletionProtectionEnabled: false,
+      KmsEncryptionKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] },
+      Tags: [{ Key: 'Name', Value: 'orders' }],
+    });
+    const arn = { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ResourceArn'] };
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'dsql:DbConnect', Effect: 'Allow', Resource: arn }] } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'dsql:DbConnectAdmin', Resource: arn }), Match.objectLike({ Action: 'dsql:GetCluster', Resource: arn })] },
+    });
+
+    const imported = DsqlCluster.fromClusterAttributes(stack, 'Other', { clusterIdentifier: 'zyxwvutsrqponmlkjihgfedcba', region: 'us-east-2', account: '210987654321' });
+    expect(imported.clusterEndpoint).toBe('zyxwvutsrqponmlkjihgfedcba.dsql.us-east-2.on.aws');
+    expect(stack.resolve(imported.clusterArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dsql:us-east-2:210987654321:cluster/zyxwvutsrqponmlkjihgfedcba']] });
+    expect(imported.clusterRef.identifier).toBe('zyxwvutsrqponmlkjihgfedcba');
+  });
+});

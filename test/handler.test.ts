@@ -1,0 +1,138 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Client } from 'pg';
+import { summarizeVersions } from '../lambda/handler';
+import { freshDatabase } from './support/database';
+import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
+
+const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
+const exampleFiles = fs.readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
+
+async function query(url: string, sql: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrations folder with the example files up to `count`, plus extra files. */
+function folder(count: number, extra: Record<string, string> = {}): string {
+  const dir = tempDir('handler-migrations');
+  for (const f of exampleFiles.slice(0, count)) fs.copyFileSync(path.join(EXAMPLE_MIGRATIONS, f), path.join(dir, f));
+  for (const [name, sql] of Object.entries(extra)) fs.writeFileSync(path.join(dir, name), sql);
+  return dir;
+}
+
+function synth(dir: string): SynthesizedStack {
+  return synthExample(dir, path.join(tempDir('handler-cdk-out'), 'cdk.out'));
+}
+
+const recorded = async (url: string) => (await query(url, 'SELECT version, name FROM schema_migrations ORDER BY version')).map((r) => `${r.version}_${r.name}`);
+
+describe('migration handler on PostgreSQL 16', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = await freshDatabase('handler');
+  });
+
+  test('Create applies every migration, records each and returns the attributes', async () => {
+    const stack = synth(folder(exampleFiles.length));
+    const handlers = localHandlers(url, stack.outdir);
+    const event = cfnEvent('Create', stack.properties);
+    const response = await handlers.onEvent(event);
+    expect(response).toEqual({
+      PhysicalResourceId: 'dsql-migrations:abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws',
+      Data: {
+        LatestVersion: exampleFiles[exampleFiles.length - 1].slice(0, 4),
+        AppliedCount: String(exampleFiles.length),
+        AppliedThisDeployment: exampleFiles.map((f) => f.slice(0, 4)).join(','),
+        AsyncJobIds: '',
+      },
+    });
+    expect(await handlers.isComplete(isCompleteEvent(event, response))).toEqual({ IsComplete: true });
+    expect(await recorded(url)).toEqual(exampleFiles.map((f) => f.replace(/\.sql$/, '')));
+    // The schema is really there: columns added by 0003, data seeded by 0007, the view of 0006.
+    expect(await query(url, 'SELECT title, priority FROM open_tasks')).toEqual([{ title: 'Read the README', priority: 'high' }]);
+    const indexes = await query(url, "SELECT indexname FROM pg_indexes WHERE indexname IN ('tasks_due_idx', 'task_events_task_idx') ORDER BY 1");
+    expect(indexes.map((r) => r.indexname)).toEqual(['task_events_task_idx', 'tasks_due_idx']);
+  });
+
+  test('Update with added files applies only those; an Update with nothing new changes nothing', async () => {
+    const first = synth(folder(3));
+    await localHandlers(url, first.outdir).onEvent(cfnEvent('Create', first.properties));
+    const appliedAt = await query(url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version');
+
+    const second = synth(folder(exampleFiles.length));
+    const response = await localHandlers(url, second.outdir).onEvent(cfnEvent('Update', second.properties, { oldProperties: first.properties }));
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: exampleFiles.slice(3).map((f) => f.slice(0, 4)).join(','), AppliedCount: String(exampleFiles.length) });
+    expect(response.PhysicalResourceId).toBe(cfnEvent('Update', second.properties).PhysicalResourceId);
+    const after = await query(url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version');
+    expect(after.slice(0, 3)).toEqual(appliedAt);
+
+    const again = await localHandlers(url, second.outdir).onEvent(cfnEvent('Update', second.properties));
+    expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: String(exampleFiles.length) });
+    expect(await query(url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version')).toEqual(after);
+  });
+
+  test('a failing statement leaves earlier files recorded, the failing file unrecorded, and names file, statement, line and SQLSTATE', async () => {
+    const stack = synth(
+      folder(2, {
+        '0003_good.sql': 'CREATE TABLE IF NOT EXISTS labels (id UUID PRIMARY KEY);\n',
+        '0004_broken.sql': 'ALTER TABLE labels ADD COLUMN IF NOT EXISTS name TEXT;\n\n-- the next one refers to a table that does not exist\nINSERT INTO no_such_table VALUES (1);\n',
+        '0005_later.sql': 'CREATE TABLE IF NOT EXISTS later (id UUID PRIMARY KEY);\n',
+      }),
+    );
+    await expect(localHandlers(url, stack.outdir).onEvent(cfnEvent('Create', stack.properties))).rejects.toThrow(
+      '0004_broken.sql:4: statement 2 failed (SQLSTATE 42P01): relation "no_such_table" does not exist',
+    );
+    expect(await recorded(url)).toEqual([...exampleFiles.slice(0, 2).map((f) => f.replace('.sql', '')), '0003_good']);
+    expect(await query(url, "SELECT to_regclass('later') AS t")).toEqual([{ t: null }]);
+  });
+
+  test('a DML-only file commits its data and its record together, or neither', async () => {
+    const stack = synth(
+      folder(1, {
+        '0002_seed.sql': "INSERT INTO users (email) VALUES ('a@example.com');\nINSERT INTO users (email) VALUES ('a@example.com');\n",
+      }),
+    );
+    // The second INSERT breaks the unique email: the file's last transaction (its last statement
+    // and the record) rolls back, the first INSERT (its own transaction) stays.
+    await expect(localHandlers(url, stack.outdir).onEvent(cfnEvent('Create', stack.properties))).rejects.toThrow(/0002_seed\.sql:2: statement 2 failed \(SQLSTATE 23505\)/);
+    expect(await recorded(url)).toEqual(['0001_initial_schema']);
+  });
+
+  test('Delete leaves tables, rows and schema_migrations in place and keeps the physical id', async () => {
+    const stack = synth(folder(exampleFiles.length));
+    const handlers = localHandlers(url, stack.outdir);
+    const created = await handlers.onEvent(cfnEvent('Create', stack.properties));
+    const before = await query(url, 'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM schema_migrations) AS migrations');
+    const event = cfnEvent('Delete', stack.properties, { physicalResourceId: created.PhysicalResourceId });
+    expect(await handlers.onEvent(event)).toEqual({ PhysicalResourceId: created.PhysicalResourceId });
+    expect(await handlers.isComplete(isCompleteEvent(event, {}))).toEqual({ IsComplete: true });
+    expect(await query(url, 'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM schema_migrations) AS migrations')).toEqual(before);
+  });
+
+  test('the response stays under 4,096 bytes with 1,500 migrations', async () => {
+    const extra: Record<string, string> = {};
+    for (let i = 1; i <= 1500; i++) extra[`${String(i).padStart(5, '0')}_step_${i}.sql`] = `INSERT INTO t VALUES (${i});\n`;
+    extra['00000_create_t.sql'] = 'CREATE TABLE IF NOT EXISTS t (v INT PRIMARY KEY);\n';
+    const stack = synth(folder(0, extra));
+    const response = await localHandlers(url, stack.outdir).onEvent(cfnEvent('Create', stack.properties));
+    expect(response.Data).toMatchObject({ AppliedCount: '1501', LatestVersion: '01500', AppliedThisDeployment: '00000..01500 (1501 files)' });
+    // What the Provider framework sends to CloudFormation: the event plus the response.
+    const cfnResponse = { Status: 'SUCCESS', Reason: 'OK', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/DsqlMigrationsExample/1b2c3d4e', RequestId: '6e1f7a4b-0000-4000-8000-000000000000', LogicalResourceId: 'DbMigrations7A4E6F2B', ...response };
+    expect(Buffer.byteLength(JSON.stringify(cfnResponse))).toBeLessThan(4096);
+  });
+});
+
+describe('summarizeVersions', () => {
+  test('lists short sets and shortens long ones', () => {
+    expect(summarizeVersions(['0001', '0002'])).toBe('0001,0002');
+    expect(summarizeVersions([])).toBe('');
+    const many = Array.from({ length: 400 }, (_, i) => String(i + 1).padStart(4, '0'));
+    expect(summarizeVersions(many)).toBe('0001..0400 (400 files)');
+  });
+});

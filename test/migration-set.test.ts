@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { classifyStatement } from '../src/engine/classify';
+import { translateForPostgres } from '../src/engine/dialect';
+import { checksumOf, loadMigrations, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
+import { compareVersions, parseMigrationFileName } from '../src/engine/naming';
+import { planTransactions } from '../src/engine/plan';
+import { splitStatements } from '../src/engine/splitter';
+
+function problemsOf(files: Record<string, string>) {
+  try {
+    parseMigrations(Object.entries(files).map(([fileName, sql]) => ({ fileName, sql })));
+  } catch (e) {
+    if (e instanceof MigrationValidationError) return e.problems.map((p) => ({ fileName: p.fileName, rule: p.rule, line: p.line }));
+    throw e;
+  }
+  return [];
+}
+
+describe('migration file names', () => {
+  test.each(['0001_initial_schema.sql', '0042_add_x.sql', '20261125_a1_b2.sql'])('accepts %s', (name) => {
+    expect(parseMigrationFileName(name)).toBeDefined();
+  });
+  test.each(['1_init.sql', '0001-init.sql', '0001_Init.sql', '0001_init.SQL', '0001__init.sql', 'V1__init.sql', '0001_init_.sql', '0001.sql'])('rejects %s', (name) => {
+    expect(parseMigrationFileName(name)).toBeUndefined();
+  });
+  test('orders versions by number', () => {
+    expect(['0010', '0002', '10000', '9999'].sort(compareVersions)).toEqual(['0002', '0010', '9999', '10000']);
+  });
+});
+
+describe('parseMigrations validation', () => {
+  test('returns files in version order, ignoring non-migration files', () => {
+    const result = parseMigrations([
+      { fileName: '0002_b.sql', sql: 'SELECT 2;' },
+      { fileName: 'README.md', sql: '# notes' },
+      { fileName: '0001_a.sql', sql: 'SELECT 1;' },
+    ]);
+    expect(result.map((m) => m.fileName)).toEqual(['0001_a.sql', '0002_b.sql']);
+  });
+
+  test('names every problem: bad name, duplicate version, empty file, unterminated quote, open transaction', () => {
+    expect(
+      problemsOf({
+        '0001_ok.sql': 'SELECT 1;',
+        '0002-bad-name.sql': 'SELECT 1;',
+        '001_too_short.sql': 'SELECT 1;',
+        '0003_empty.sql': '-- only a comment\n/* and another */\n',
+        '0004_unterminated.sql': "SELECT 1;\nINSERT INTO t VALUES ('oops);\n",
+        '0005_open_block.sql': 'SELECT 1;\nBEGIN;\nINSERT INTO t VALUES (1);\n',
+        '00001_same_number.sql': 'SELECT 1;',
+      }),
+    ).toEqual([
+      { fileName: '0002-bad-name.sql', rule: 'file-name', line: undefined },
+      { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
+      { fileName: '0003_empty.sql', rule: 'empty-file', line: undefined },
+      { fileName: '0004_unterminated.sql', rule: 'syntax', line: 2 },
+      { fileName: '0005_open_block.sql', rule: 'transaction-block', line: 2 },
+      { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
+    ]);
+  });
+
+  test('error message names file, line and rule', () => {
+    expect(() => parseMigrations([{ fileName: '0001_x.sql', sql: 'SELECT 1;\nSELECT $$ open;' }], 'migrations')).toThrow(
+      /0001_x\.sql:2:8: syntax unterminated dollar-quoted string \$\$/,
+    );
+  });
+
+  test('checksums ignore BOM and line endings but nothing else', () => {
+    expect(checksumOf('\uFEFFSELECT 1;\r\n')).toBe(checksumOf('SELECT 1;\n'));
+    expect(checksumOf('SELECT 1;\n')).not.toBe(checksumOf('SELECT 2;\n'));
+  });
+
+  test('loadMigrations reads a folder and fails on a missing one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(path.join(dir, '0001_a.sql'), 'CREATE TABLE a (id INT PRIMARY KEY);');
+    fs.mkdirSync(path.join(dir, 'archive'));
+    expect(loadMigrations(dir).map((m) => m.version)).toEqual(['0001']);
+    expect(() => loadMigrations(path.join(dir, 'nope'))).toThrow(/Migrations folder not found/);
+  });
+});
+
+describe('statement classification and transaction plan', () => {
+  test.each([
+    ['CREATE TABLE a (id INT)', 'ddl'],
+    ['/* c */ alter table a add column b int', 'ddl'],
+    ["AWS IAM GRANT app TO 'arn:aws:iam::1:role/x'", 'ddl'],
+    ['GRANT SELECT ON a TO app', 'ddl'],
+    ['WITH x AS (SELECT 1) UPDATE a SET b = 1', 'dml'],
+    ['INSERT INTO a VALUES (1)', 'dml'],
+    ['START TRANSACTION', 'begin'],
+    ['COMMIT', 'commit'],
+    ['SET search_path = public', 'other'],
+  ])('%s is %s', (text, kind) => {
+    expect(classifyStatement(text)).toBe(kind);
+  });
+
+  test('every statement outside BEGIN/COMMIT is its own transaction; a block stays together', () => {
+    const { statements } = splitStatements('CREATE TABLE a (id INT);\nCREATE INDEX ASYNC i ON a (id);\nBEGIN;\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\nCOMMIT;');
+    const units = planTransactions(statements);
+    expect(units.map((u) => [u.statements.length, u.explicit, u.dmlOnly])).toEqual([[1, false, false], [1, false, false], [2, true, true]]);
+  });
+});
+
+describe('PostgreSQL translation of DSQL-only syntax', () => {
+  test.each([
+    ['CREATE INDEX ASYNC IF NOT EXISTS i ON t (a)', 'CREATE INDEX IF NOT EXISTS i ON t (a)'],
+    ['create unique index async i on t (a)', 'create unique index i on t (a)'],
+    ['-- why\nCREATE INDEX ASYNC i ON t (a)', '-- why\nCREATE INDEX i ON t (a)'],
+    ['ALTER TABLE ASYNC t VALIDATE CONSTRAINT c', 'ALTER TABLE t VALIDATE CONSTRAINT c'],
+    ["CALL sys.wait_for_job('abc')", undefined],
+    ["AWS IAM GRANT app TO 'arn:aws:iam::1:role/x'", undefined],
+    ["INSERT INTO notes VALUES ('CREATE INDEX ASYNC x')", "INSERT INTO notes VALUES ('CREATE INDEX ASYNC x')"],
+  ])('%s', (input, output) => {
+    expect(translateForPostgres(input)).toBe(output);
+  });
+});
