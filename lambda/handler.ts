@@ -2,7 +2,7 @@ import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteRespo
 import { readAsyncJobs } from '../src/engine/async-jobs';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
-import { applyMigrationSet, ConnectFn, RunnerEvent } from '../src/engine/runner';
+import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 
 /** The custom resource's properties, as the construct writes them. */
 export interface MigrationsResourceProperties {
@@ -11,6 +11,11 @@ export interface MigrationsResourceProperties {
   readonly MigrationsBucket: string;
   readonly MigrationsKey: string;
   readonly MigrationSetHash: string;
+  /** 'fail' (default) or 'accept'. */
+  readonly OnChangedFile?: 'fail' | 'accept';
+  /** 'fail' (default) or 'apply'. */
+  readonly OutOfOrder?: 'fail' | 'apply';
+  readonly BaselineVersion?: string;
 }
 
 /** What differs between production and a test: how to connect, and where the files come from. */
@@ -19,6 +24,8 @@ export interface HandlerDeps {
   readonly loadMigrations: (props: MigrationsResourceProperties) => Promise<Migration[]>;
   readonly dialect: Dialect;
   readonly log?: (event: RunnerEvent) => void;
+  /** Extra runner options (tests run in DSQL-strict mode on PostgreSQL). */
+  readonly runOptions?: Partial<RunOptions>;
 }
 
 /** CloudFormation allows 4,096 bytes for a whole response; the version list gets at most this much. */
@@ -44,7 +51,15 @@ export function createHandlers(deps: HandlerDeps) {
     if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
 
     const migrations = await deps.loadMigrations(props);
-    const result = await applyMigrationSet(deps.connect(props), migrations, { dialect: deps.dialect, log });
+    const result = await applyMigrationSet(deps.connect(props), migrations, {
+      dialect: deps.dialect,
+      log,
+      owner: `cloudformation:${event.LogicalResourceId}:${event.RequestId}`,
+      onChangedFile: props.OnChangedFile,
+      outOfOrder: props.OutOfOrder,
+      baselineVersion: props.BaselineVersion || undefined,
+      ...deps.runOptions,
+    });
     return {
       PhysicalResourceId: physicalResourceId,
       Data: {

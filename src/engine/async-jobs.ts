@@ -1,4 +1,4 @@
-import { SqlSession } from './runner';
+import { SqlSession } from './bookkeeping';
 
 /** Where DSQL's async jobs (CREATE INDEX ASYNC, ALTER TABLE ASYNC ... VALIDATE) stand. */
 export interface AsyncJobStatus {

@@ -52,6 +52,8 @@ export function localHandlers(databaseUrl: string, outdir: string, log?: (e: unk
     connect: () => postgresConnector(databaseUrl),
     loadMigrations: async (props) => readManifest(fs.readFileSync(path.join(outdir, `asset.${props.MigrationsKey}`), 'utf8')),
     log: log ?? (() => undefined),
+    // The test suite holds PostgreSQL to DSQL's transaction rules.
+    runOptions: { strict: true },
   });
 }
 

@@ -1,0 +1,83 @@
+import { Migration } from './migration-set';
+import { compareVersions } from './naming';
+
+/**
+ * The state of one migration, comparing the files with the database (as Flyway's info service does):
+ * - `applied`: recorded, and the file is unchanged (or was recorded before checksums were kept);
+ * - `baseline`: recorded by `baselineVersion`, never run by the runner;
+ * - `pending`: not recorded, newer than every recorded version;
+ * - `out-of-order`: not recorded, but older than the newest recorded version;
+ * - `in-progress`: some statements committed, the file not yet recorded (DSQL commits DDL one by one);
+ * - `changed`: recorded, but the file's checksum differs from the recorded one;
+ * - `missing`: recorded, with no file in the set;
+ * - `rolled-back`: applied once, its record deleted later (a "forward rollback"); never re-applied silently.
+ */
+export type MigrationState = 'applied' | 'baseline' | 'pending' | 'out-of-order' | 'in-progress' | 'changed' | 'missing' | 'rolled-back';
+
+export interface MigrationRecord {
+  readonly version: string;
+  readonly name: string;
+  /** Null for rows written before checksums were kept, or by another tool. */
+  readonly checksum: string | null;
+  readonly kind: string | null;
+  readonly appliedAt: string | null;
+}
+
+export interface LedgerEntry {
+  readonly version: string;
+  /** 0-based index of the first statement not known to be committed. */
+  readonly nextStatement: number;
+  /** Hash of the statements before `nextStatement` (and of the uncertain one), to detect edits. */
+  readonly prefixHash: string;
+  /** A statement that was sent but whose commit was never confirmed, if any. */
+  readonly uncertainStatement: number | null;
+}
+
+/** What the database says: its records, files in progress, and versions applied before. */
+export interface DatabaseState {
+  readonly records: ReadonlyMap<string, MigrationRecord>;
+  readonly ledger: ReadonlyMap<string, LedgerEntry>;
+  /** Versions that the history says were applied at some time (only asked for unrecorded files). */
+  readonly everApplied: ReadonlySet<string>;
+}
+
+export interface MigrationStatus {
+  readonly version: string;
+  readonly name: string;
+  readonly fileName?: string;
+  readonly state: MigrationState;
+  readonly checksum?: string;
+  readonly recordedChecksum?: string | null;
+  readonly appliedAt?: string | null;
+  /** For `in-progress`: statements known to be committed. */
+  readonly statementsDone?: number;
+}
+
+/** Every file and every record, in version order, with its state. */
+export function computeStatus(migrations: ReadonlyArray<Migration>, db: DatabaseState): MigrationStatus[] {
+  const latestRecorded = [...db.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop();
+  const result: MigrationStatus[] = [];
+  const files = new Set<string>();
+  for (const m of migrations) {
+    files.add(m.version);
+    const record = db.records.get(m.version);
+    const base = { version: m.version, name: m.name, fileName: m.fileName, checksum: m.checksum };
+    if (record) {
+      const changed = record.checksum !== null && record.checksum !== m.checksum;
+      const state: MigrationState = changed ? 'changed' : record.kind === 'baseline' ? 'baseline' : 'applied';
+      result.push({ ...base, state, recordedChecksum: record.checksum, appliedAt: record.appliedAt });
+      continue;
+    }
+    const ledger = db.ledger.get(m.version);
+    if (ledger) result.push({ ...base, state: 'in-progress', statementsDone: ledger.nextStatement });
+    else if (db.everApplied.has(m.version)) result.push({ ...base, state: 'rolled-back' });
+    else if (latestRecorded !== undefined && compareVersions(m.version, latestRecorded) < 0) result.push({ ...base, state: 'out-of-order' });
+    else result.push({ ...base, state: 'pending' });
+  }
+  for (const record of db.records.values()) {
+    if (!files.has(record.version)) {
+      result.push({ version: record.version, name: record.name, state: 'missing', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
+    }
+  }
+  return result.sort((a, b) => (/^\d+$/.test(a.version) && /^\d+$/.test(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version)));
+}
