@@ -2,6 +2,8 @@ import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteRespo
 import { readAsyncJobs } from '../src/engine/async-jobs';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
+import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
+import { compareVersions } from '../src/engine/naming';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 
 /** The custom resource's properties, as the construct writes them. */
@@ -26,6 +28,8 @@ export interface HandlerDeps {
   readonly log?: (event: RunnerEvent) => void;
   /** Extra runner options (tests run in DSQL-strict mode on PostgreSQL). */
   readonly runOptions?: Partial<RunOptions>;
+  /** How long one invocation may apply migrations before leaving the rest to isComplete. @default 4 minutes */
+  readonly invocationBudgetMs?: number;
 }
 
 /** CloudFormation allows 4,096 bytes for a whole response; the version list gets at most this much. */
@@ -41,45 +45,66 @@ export function summarizeVersions(versions: ReadonlyArray<string>, maxLength = M
   return `${versions[0]}..${versions[versions.length - 1]} (${versions.length} files)`;
 }
 
+/** What the Lambda runtime tells about the time left; absent in tests and the CLI. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
 export function createHandlers(deps: HandlerDeps) {
   const log = deps.log ?? ((e: RunnerEvent) => console.log(JSON.stringify(e)));
+  // Each invocation starts no new transaction after this long, so none needs more than a few
+  // minutes; the Provider's isComplete invocations continue where it stopped.
+  const budgetMs = deps.invocationBudgetMs ?? 4 * 60_000;
 
-  async function onEvent(event: CdkCustomResourceEvent): Promise<CdkCustomResourceResponse> {
+  /** One invocation's share of the work: apply what fits in the time budget. */
+  async function applyStep(event: CdkCustomResourceEvent, context?: InvocationContext) {
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
-    const physicalResourceId = `dsql-migrations:${props.ClusterEndpoint}`;
-    // Delete never touches the database: dropping user data is never the right default.
-    if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-
+    const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+    // Leave room for one more transaction (DSQL caps one at 5 minutes) before the Lambda times out.
+    const deadline = Date.now() + Math.max(0, Math.min(budgetMs, remaining - 6 * 60_000));
     const migrations = await deps.loadMigrations(props);
-    const result = await applyMigrationSet(deps.connect(props), migrations, {
+    return applyMigrationSet(deps.connect(props), migrations, {
       dialect: deps.dialect,
       log,
-      owner: `cloudformation:${event.LogicalResourceId}:${event.RequestId}`,
+      owner: ownerOf(event),
       onChangedFile: props.OnChangedFile,
       outOfOrder: props.OutOfOrder,
       baselineVersion: props.BaselineVersion || undefined,
+      deadline: Number.isFinite(remaining) || deps.invocationBudgetMs !== undefined ? deadline : undefined,
       ...deps.runOptions,
     });
+  }
+
+  async function onEvent(event: CdkCustomResourceEvent, context?: InvocationContext): Promise<CdkCustomResourceResponse> {
+    const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
+    // Delete never touches the database: dropping user data is never the right default.
+    if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
+    const physicalResourceId = `dsql-migrations:${props.ClusterEndpoint}`;
+    const result = await applyStep(event, context);
     return {
       PhysicalResourceId: physicalResourceId,
       Data: {
         LatestVersion: result.latestVersion,
         AppliedCount: String(result.appliedCount),
         AppliedThisDeployment: summarizeVersions(result.applied.map((m) => m.version)),
-        // Read by isComplete; 26-character ids, capped so the final response stays small.
-        AsyncJobIds: result.asyncJobs.slice(0, 100).join(','),
+        // Read by isComplete: more files to apply, or async jobs to wait for.
+        Pending: !result.complete ? 'files' : result.asyncJobs.length > 0 ? 'jobs' : '',
       },
     };
   }
 
-  async function isComplete(event: CdkCustomResourceIsCompleteEvent): Promise<CdkCustomResourceIsCompleteResponse> {
+  async function isComplete(event: CdkCustomResourceIsCompleteEvent, context?: InvocationContext): Promise<CdkCustomResourceIsCompleteResponse> {
     if (event.RequestType === 'Delete') return { IsComplete: true };
-    const jobIds = String(event.Data?.AsyncJobIds ?? '').split(',').filter(Boolean);
-    if (jobIds.length === 0) return { IsComplete: true };
+    const pending = String(event.Data?.Pending ?? '');
+    if (pending === '') return { IsComplete: true };
+    if (pending === 'files' && !(await applyStep(event, context)).complete) return { IsComplete: false };
+
+    // Everything is applied; the deploy ends when the async jobs it started have finished.
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
     const session = await deps.connect(props)();
     try {
-      const status = await readAsyncJobs(session, jobIds);
+      const owner = ownerOf(event);
+      const status = await readAsyncJobs(session, await readJobsOf(session, owner));
       if (status.failed.length > 0) {
         const details = status.failed.map((j) => `${j.jobId} ${j.status}: ${j.details}`).join('; ');
         throw new Error(`DSQL async job failed: ${details}. The index or constraint is not usable; fix the data or the migration and deploy again.`);
@@ -88,11 +113,26 @@ export function createHandlers(deps: HandlerDeps) {
         log({ event: 'waiting-for-jobs', pending: status.pending.length });
         return { IsComplete: false };
       }
-      return { IsComplete: true, Data: { AsyncJobIds: '' } };
+      const state = await readState(session, { ledger: false });
+      const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
+      return {
+        IsComplete: true,
+        Data: {
+          LatestVersion: latest,
+          AppliedCount: String(state.records.size),
+          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, owner)),
+          Pending: '',
+        },
+      };
     } finally {
       await session.end().catch(() => undefined);
     }
   }
 
   return { onEvent, isComplete };
+}
+
+/** The runner's name for one deploy of one resource: the lease owner, and the key of its jobs and records. */
+function ownerOf(event: CdkCustomResourceEvent | CdkCustomResourceIsCompleteEvent): string {
+  return `cloudformation:${event.LogicalResourceId}:${event.RequestId}`;
 }

@@ -53,6 +53,31 @@ export interface DsqlMigrationsOptions {
   readonly queryInterval?: Duration;
 
   /**
+   * Accept migration files that changed after they were applied (the run warns instead of
+   * failing). A changed file is never run again either way.
+   *
+   * @default false
+   */
+  readonly allowChangedMigrations?: boolean;
+
+  /**
+   * Apply a file whose version is older than the newest applied one (for example one merged late
+   * from another branch). By default such a file fails the deploy with both file names.
+   *
+   * @default false
+   */
+  readonly allowOutOfOrder?: boolean;
+
+  /**
+   * Adopt a database that already holds the schema (an imported cluster): when
+   * `schema_migrations` is empty, every file up to this version is recorded as a baseline without
+   * being run, and later files are applied.
+   *
+   * @default - no baseline
+   */
+  readonly baselineVersion?: string;
+
+  /**
    * How long the handler's logs are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -113,6 +138,9 @@ export class DsqlMigrations extends Construct {
 
   constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
     super(scope, id);
+    if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
+      throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
+    }
     const migrations = loadMigrations(path.resolve(props.migrationsPath));
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
@@ -142,6 +170,9 @@ export class DsqlMigrations extends Construct {
         MigrationsBucket: asset.s3BucketName,
         MigrationsKey: asset.s3ObjectKey,
         MigrationSetHash: manifest.setHash,
+        ...(props.allowChangedMigrations ? { OnChangedFile: 'accept' } : {}),
+        ...(props.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
+        ...(props.baselineVersion !== undefined ? { BaselineVersion: props.baselineVersion } : {}),
       },
     });
     // The role's policy must exist before the handler first connects.

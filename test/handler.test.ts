@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
-import { summarizeVersions } from '../lambda/handler';
+import { createHandlers, summarizeVersions } from '../lambda/handler';
+import { postgresConnector } from '../lambda/postgres-connection';
+import { readManifest } from '../src/engine/manifest';
 import { freshDatabase } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
 
@@ -49,7 +51,7 @@ describe('migration handler on PostgreSQL 16', () => {
         LatestVersion: exampleFiles[exampleFiles.length - 1].slice(0, 4),
         AppliedCount: String(exampleFiles.length),
         AppliedThisDeployment: exampleFiles.map((f) => f.slice(0, 4)).join(','),
-        AsyncJobIds: '',
+        Pending: '',
       },
     });
     expect(await handlers.isComplete(isCompleteEvent(event, response))).toEqual({ IsComplete: true });
@@ -125,6 +127,43 @@ describe('migration handler on PostgreSQL 16', () => {
     // What the Provider framework sends to CloudFormation: the event plus the response.
     const cfnResponse = { Status: 'SUCCESS', Reason: 'OK', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/DsqlMigrationsExample/1b2c3d4e', RequestId: '6e1f7a4b-0000-4000-8000-000000000000', LogicalResourceId: 'DbMigrations7A4E6F2B', ...response };
     expect(Buffer.byteLength(JSON.stringify(cfnResponse))).toBeLessThan(4096);
+  });
+});
+
+describe('long deploys', () => {
+  test('an invocation stops at its time budget and isComplete invocations apply the rest, reporting every version at the end', async () => {
+    const url = await freshDatabase('budget');
+    const stack = synth(folder(exampleFiles.length));
+    const handlers = createHandlers({
+      dialect: 'postgresql',
+      connect: () => postgresConnector(url),
+      loadMigrations: async (p) => readManifest(fs.readFileSync(path.join(stack.outdir, `asset.${p.MigrationsKey}`), 'utf8')),
+      log: () => undefined,
+      runOptions: { strict: true },
+      invocationBudgetMs: 0, // one transaction per invocation
+    });
+    const event = cfnEvent('Create', stack.properties);
+    const created = await handlers.onEvent(event);
+    expect(created.Data).toMatchObject({ Pending: 'files', AppliedCount: '0' });
+    let invocations = 1;
+    let done = await handlers.isComplete(isCompleteEvent(event, created));
+    while (!done.IsComplete && invocations < 100) {
+      invocations++;
+      done = await handlers.isComplete(isCompleteEvent(event, created));
+    }
+    const statements = exampleFiles.reduce((n, f) => n + fs.readFileSync(path.join(EXAMPLE_MIGRATIONS, f), 'utf8').split(';').length - 1, 0);
+    expect(invocations).toBeGreaterThan(exampleFiles.length);
+    expect(invocations).toBeLessThanOrEqual(statements + 1);
+    expect(done).toEqual({
+      IsComplete: true,
+      Data: {
+        LatestVersion: exampleFiles[exampleFiles.length - 1].slice(0, 4),
+        AppliedCount: String(exampleFiles.length),
+        AppliedThisDeployment: exampleFiles.map((f) => f.slice(0, 4)).join(','),
+        Pending: '',
+      },
+    });
+    expect(await recorded(url)).toEqual(exampleFiles.map((f) => f.replace(/\.sql$/, '')));
   });
 });
 

@@ -11,6 +11,7 @@ export const MIGRATIONS_TABLE = 'schema_migrations';
 export const LEDGER_TABLE = 'schema_migrations_progress';
 export const HISTORY_TABLE = 'schema_migrations_history';
 export const LOCK_TABLE = 'schema_migrations_lock';
+export const JOBS_TABLE = 'schema_migrations_jobs';
 
 /**
  * The runner's tables. `schema_migrations` keeps the documented three columns first; `checksum`
@@ -35,8 +36,15 @@ const TABLES: Record<string, string> = {
   [HISTORY_TABLE]: `CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
   version TEXT NOT NULL,
   checksum TEXT,
+  applied_by TEXT,
   applied_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
   PRIMARY KEY (version, applied_at)
+)`,
+  [JOBS_TABLE]: `CREATE TABLE IF NOT EXISTS ${JOBS_TABLE} (
+  job_id TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()
 )`,
   [LOCK_TABLE]: `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
   id TEXT PRIMARY KEY,
@@ -64,8 +72,8 @@ export async function inspectTables(session: SqlSession): Promise<TableInspectio
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname IN ($1, $2, $3, $4)`,
-    [MIGRATIONS_TABLE, LEDGER_TABLE, HISTORY_TABLE, LOCK_TABLE],
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname IN ($1, $2, $3, $4, $5)`,
+    [MIGRATIONS_TABLE, LEDGER_TABLE, HISTORY_TABLE, LOCK_TABLE, JOBS_TABLE],
   );
   const columns = new Set(rows.map((r) => `${String(r.table_name)}.${String(r.column_name)}`));
   const tables = new Set(rows.map((r) => String(r.table_name)));
@@ -84,14 +92,14 @@ export async function inspectTables(session: SqlSession): Promise<TableInspectio
 export async function ensureTables(session: SqlSession, onRetry?: (code: string | undefined) => void): Promise<void> {
   const { missingDdl } = await inspectTables(session);
   for (const statement of missingDdl) {
-    // Runners starting together race to create the same table: PostgreSQL may answer 23505 on its
-    // catalog, DSQL 40001 (OC001). Either way the table is there on the next try.
+    // Runners starting together race to create the same table: PostgreSQL may answer 23505 or
+    // 42710 on its catalog, DSQL 40001 (OC001). Either way the table is there on the next try.
     await withRetries(
       async () => {
         try {
           await session.query(statement);
         } catch (e) {
-          if ((e as { code?: string }).code === '23505') throw Object.assign(new Error('concurrent create'), { code: '40001' });
+          if (['23505', '42710', '42P07'].includes((e as { code?: string }).code ?? '')) throw Object.assign(new Error('concurrent create'), { code: '40001' });
           throw e;
         }
       },
@@ -137,12 +145,26 @@ export async function readEverApplied(session: SqlSession, versions: ReadonlyArr
 }
 
 /** One statement that records a file and appends it to the history, atomically. */
-export function recordStatement(version: string, name: string, checksum: string, kind: 'migration' | 'baseline'): { text: string; params: unknown[] } {
+export function recordStatement(
+  version: string, name: string, checksum: string, kind: 'migration' | 'baseline', appliedBy: string,
+): { text: string; params: unknown[] } {
   return {
-    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum) VALUES ($1, $3))
+    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5))
 INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, $3, $4)`,
-    params: [version, name, checksum, kind],
+    params: [version, name, checksum, kind, appliedBy],
   };
+}
+
+/** Versions a runner (by owner) recorded, in the order it recorded them. */
+export async function readAppliedBy(session: SqlSession, owner: string): Promise<string[]> {
+  const { rows } = await session.query(`SELECT version FROM ${HISTORY_TABLE} WHERE applied_by = $1 ORDER BY applied_at, version`, [owner]);
+  return rows.map((r) => String(r.version));
+}
+
+/** DSQL async jobs a runner (by owner) started: CREATE INDEX ASYNC and ALTER TABLE ASYNC return their ids. */
+export async function readJobsOf(session: SqlSession, owner: string): Promise<string[]> {
+  const { rows } = await session.query(`SELECT job_id FROM ${JOBS_TABLE} WHERE owner = $1`, [owner]);
+  return rows.map((r) => String(r.job_id));
 }
 
 export { isRetryable };

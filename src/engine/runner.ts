@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
@@ -21,7 +21,7 @@ export type ConnectFn = () => Promise<SqlSession>;
 export interface RunnerEvent {
   readonly event:
   | 'run-start' | 'migration-applied' | 'run-complete' | 'missing-file' | 'waiting-for-jobs' | 'waiting-for-lock'
-  | 'retry' | 'reconnect' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done';
+  | 'retry' | 'reconnect' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline';
   readonly [key: string]: unknown;
 }
 
@@ -49,6 +49,11 @@ export interface RunOptions {
   readonly retry?: RetryOptions;
   /** Reconnections allowed after lost connections in one run. @default 5 */
   readonly maxReconnects?: number;
+  /**
+   * Start no new transaction after this time (ms since epoch); the run then ends with
+   * `complete: false` and the next run resumes. Keeps each Lambda invocation to a few minutes.
+   */
+  readonly deadline?: number;
 }
 
 export interface AppliedMigration {
@@ -75,6 +80,8 @@ export interface RunResult {
   /** Retries after serialization conflicts, and reconnections after lost connections. */
   readonly retries: number;
   readonly reconnects: number;
+  /** False when the deadline stopped the run with files still pending. */
+  readonly complete: boolean;
 }
 
 /** Whether the server is Aurora DSQL: only DSQL has the `sys.jobs` view of async jobs. */
@@ -131,6 +138,8 @@ class Run {
   private retries = 0;
   private reconnects = 0;
   private leaseTaken = false;
+  private stoppedByDeadline = false;
+  private unitsRun = 0;
   private dialect: Dialect | undefined;
   /** Ledger rows as this run knows them (read at start, then kept in step with its own writes). */
   private ledger = new Map<string, LedgerEntry>();
@@ -194,9 +203,15 @@ class Run {
       state = await readFullState(session, this.migrations);
       if (this.needsBaseline(state)) state = await this.baseline(session);
       this.ledger = new Map(state.ledger);
-      for (const migration of this.work(state)) {
-        await lock.renewIfDue();
-        await this.applyFile(session, migration);
+      try {
+        for (const migration of this.work(state)) {
+          await lock.renewIfDue();
+          await this.applyFile(session, migration);
+        }
+      } catch (e) {
+        if (!(e instanceof DeadlineReached)) throw e;
+        this.stoppedByDeadline = true;
+        this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
       }
       await lock.release();
       released = true;
@@ -271,7 +286,7 @@ class Run {
         await session.query('BEGIN');
         try {
           for (const m of batch) {
-            const record = recordStatement(m.version, m.name, m.checksum, 'baseline');
+            const record = recordStatement(m.version, m.name, m.checksum, 'baseline', this.owner);
             await session.query(record.text, record.params);
           }
           await session.query('COMMIT');
@@ -299,6 +314,7 @@ class Run {
       warnings: this.warnings,
       retries: this.retries,
       reconnects: this.reconnects,
+      complete: !this.stoppedByDeadline,
     };
     this.log({ event: 'run-complete', applied: this.applied.length, latestVersion, appliedCount: recorded.length, asyncJobs: this.asyncJobs.length, retries: this.retries, reconnects: this.reconnects });
     return result;
@@ -326,7 +342,15 @@ class Run {
     // A file whose last transaction is DML records itself inside it: data and record commit together.
     const recordWithLast = last !== undefined && last.dmlOnly;
     for (const unit of units) {
+      // At least one transaction per run, so that every invocation makes progress.
+      if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
+        // Idempotent statements leave no ledger entry; note how far this file got, or the next
+        // run would start it over and, with the same budget, never get further.
+        if (unit !== units[0]) await withRetries(() => this.writeLedger(session, migration, unit.statements[0].index, null), this.retryOptions());
+        throw new DeadlineReached();
+      }
       await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
+      this.unitsRun++;
       uncertain = null;
     }
     if (!recordWithLast) await this.record(session, migration);
@@ -336,7 +360,7 @@ class Run {
   }
 
   private async record(session: SqlSession, migration: Migration): Promise<void> {
-    const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration');
+    const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
     const hasLedger = this.ledger.has(migration.version);
     await withRetries(async () => {
       if (!hasLedger) {
@@ -360,12 +384,14 @@ class Run {
     // A DML transaction moves the ledger (or records the file) in the same commit, so its rows are
     // never written twice, whatever happens after.
     const after = unit.statements[unit.statements.length - 1].index + 1;
+    let jobs: string[] = [];
     await withRetries(
       () =>
         this.inTransaction(session, async () => {
-          for (const statement of unit.statements) await this.send(session, migration, statement);
+          jobs = [];
+          for (const statement of unit.statements) jobs.push(...(await this.send(session, migration, statement)));
           if (withRecord) {
-            const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration');
+            const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
             await session.query(record.text, record.params);
             if (this.ledger.has(migration.version)) await session.query(`DELETE FROM ${LEDGER_TABLE} WHERE version = $1`, [migration.version]);
           } else {
@@ -375,6 +401,7 @@ class Run {
       this.retryOptions(),
     );
     if (withRecord) this.ledger.delete(migration.version);
+    await this.recordJobs(session, migration, jobs);
   }
 
   /** A statement outside any block: its own transaction (DSQL: one DDL per transaction). */
@@ -386,7 +413,8 @@ class Run {
       await withRetries(() => this.writeLedger(session, migration, statement.index, statement.index), this.retryOptions());
     }
     try {
-      await withRetries(() => this.send(session, migration, statement), this.retryOptions());
+      const jobs = await withRetries(() => this.send(session, migration, statement), this.retryOptions());
+      await this.recordJobs(session, migration, jobs);
     } catch (e) {
       const cause = e instanceof MigrationError ? e : undefined;
       if (uncertain === statement.index && cause && isAlreadyDone({ code: cause.sqlState })) {
@@ -403,9 +431,10 @@ class Run {
     }
   }
 
-  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<void> {
+  /** Sends one statement; returns the DSQL async job ids it started. */
+  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<string[]> {
     const text = this.dialect === 'dsql' ? statement.text : translateForPostgres(statement.text);
-    if (text === undefined) return;
+    if (text === undefined) return [];
     let rows: Array<Record<string, unknown>>;
     try {
       ({ rows } = await session.query(text));
@@ -415,7 +444,18 @@ class Run {
       if (err.code === '40001' || err.code === '40P01' || isConnectionLost(e)) throw e;
       throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, err.message ?? String(e));
     }
-    for (const row of rows ?? []) if (typeof row.job_id === 'string') this.asyncJobs.push(row.job_id);
+    return (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
+  }
+
+  /** Keeps job ids in the database (DML, after the DDL's own transaction), so whichever invocation ends the deploy waits for them. */
+  private async recordJobs(session: SqlSession, migration: Migration, jobIds: string[]): Promise<void> {
+    for (const jobId of jobIds) {
+      this.asyncJobs.push(jobId);
+      await withRetries(
+        () => session.query(`INSERT INTO ${JOBS_TABLE} (job_id, version, owner) VALUES ($1, $2, $3)`, [jobId, migration.version, this.owner]),
+        this.retryOptions(),
+      );
+    }
   }
 
   private async writeLedger(session: SqlSession, migration: Migration, next: number, uncertain: number | null): Promise<void> {
@@ -443,6 +483,8 @@ class Run {
     }
   }
 }
+
+class DeadlineReached extends Error {}
 
 /** sha256 of a file's statements 0..last (inclusive), to tell whether a half-applied prefix changed. */
 function prefixHash(migration: Migration, last: number): string {

