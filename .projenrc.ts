@@ -38,6 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.0',
     '@types/aws-lambda@^8.10.0',
     'commander@^14.0.0',
+    'cdk-nag@^3.0.2',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   jestOptions: {
@@ -77,6 +80,9 @@ const bundleCli = project.addTask('bundle:cli', {
 project.preCompileTask.spawn(bundleCli);
 project.addBins({ 'dsql-migrations': 'assets/cli/index.js' });
 // --- end CLI ---
+
+// --- Production readiness (integ snapshot, rosetta) ---
+// --- end production readiness ---
 
 project.addTask('bench', {
   description: 'Run the benchmarks against an embedded PostgreSQL 16 and write docs/benchmarks.md',
