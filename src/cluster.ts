@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Tags, aws_dsql as dsql, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Arn, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Tags, Token, aws_dsql as dsql, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /**
@@ -67,6 +67,25 @@ export interface DsqlClusterProps {
    * @default - an AWS owned key
    */
   readonly kmsKey?: kms.IKey;
+
+  /**
+   * Makes this cluster one of a peered multi-Region pair: the Region that stores the witness
+   * log (it must differ from this cluster's Region). A multi-Region cluster stays PENDING_SETUP
+   * until a peer in another Region names it in `peerClusterArns`.
+   *
+   * Migrations need to run against one of the peers only: peered clusters present one logical
+   * database, and schema changes committed through one endpoint are visible through the other.
+   *
+   * @default - a single-Region cluster
+   */
+  readonly witnessRegion?: string;
+
+  /**
+   * ARNs of the peer clusters in other Regions (with `witnessRegion`).
+   *
+   * @default - no peers yet
+   */
+  readonly peerClusterArns?: string[];
 
   /**
    * A name for the cluster, set as its `Name` tag.
@@ -184,9 +203,17 @@ export class DsqlCluster extends DsqlClusterBase {
   constructor(scope: Construct, id: string, props: DsqlClusterProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.peerClusterArns && !props.witnessRegion) {
+      throw new Error(`${this.node.path}: peerClusterArns needs witnessRegion (peered clusters share a witness Region)`);
+    }
+    const region = Stack.of(this).region;
+    if (props.witnessRegion && !Token.isUnresolved(region) && props.witnessRegion === region) {
+      throw new Error(`${this.node.path}: witnessRegion must differ from the cluster's Region (${region})`);
+    }
     this.cfnCluster = new dsql.CfnCluster(this, 'Resource', {
       deletionProtectionEnabled: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
       kmsEncryptionKey: props.kmsKey?.keyArn,
+      multiRegionProperties: props.witnessRegion ? { witnessRegion: props.witnessRegion, clusters: props.peerClusterArns } : undefined,
     });
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
     if (props.clusterName) Tags.of(this).add('Name', props.clusterName);

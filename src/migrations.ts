@@ -5,7 +5,9 @@ import {
   CustomResource,
   Duration,
   Stack,
+  aws_cloudwatch as cloudwatch,
   aws_dsql as dsql,
+  aws_ec2 as ec2,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
@@ -78,6 +80,38 @@ export interface DsqlMigrationsOptions {
   readonly baselineVersion?: string;
 
   /**
+   * Runs the migration handler in this VPC, for clusters reached through their PrivateLink
+   * (interface VPC) endpoint. Without a VPC the handler reaches the public endpoint over TLS.
+   * Shared by every `DsqlMigrations` in the stack.
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC the handler runs.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the handler in the VPC; they must allow outbound TCP 5432 to the DSQL
+   * endpoint (and HTTPS to S3 and STS, or VPC endpoints for them).
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Creates a CloudWatch alarm that fires when the migration handler fails (a failed deploy of
+   * the migrations), available as `failureAlarm`. Add an action to it to be notified.
+   *
+   * @default false
+   */
+  readonly failureAlarm?: boolean;
+
+  /**
    * How long the handler's logs are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -136,6 +170,11 @@ export class DsqlMigrations extends Construct {
    */
   public readonly resource: CustomResource;
 
+  /**
+   * The alarm on handler failures, when `failureAlarm` is set (shared by the stack's migrations).
+   */
+  public readonly failureAlarm?: cloudwatch.IAlarm;
+
   constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
     super(scope, id);
     if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
@@ -178,6 +217,7 @@ export class DsqlMigrations extends Construct {
     // The role's policy must exist before the handler first connects.
     this.resource.node.addDependency(provider.role);
 
+    this.failureAlarm = provider.failureAlarm;
     this.latestVersion = this.resource.getAttString('LatestVersion');
     this.appliedCount = this.resource.getAttString('AppliedCount');
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
@@ -202,11 +242,16 @@ class MigrationsProvider extends Construct {
     if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
     if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
     if (options.logRetention) settings.logRetention = String(options.logRetention);
+    if (options.vpc) settings.vpc = options.vpc.node.path;
+    if (options.vpcSubnets) settings.vpcSubnets = JSON.stringify(options.vpcSubnets, (k, v) => (k === 'subnets' || k === 'subnetFilters' ? undefined : v));
+    if (options.securityGroups) settings.securityGroups = options.securityGroups.map((g) => g.node.path).join(',');
+    if (options.failureAlarm) settings.failureAlarm = 'true';
     return settings;
   }
 
   public readonly role: iam.Role;
   public readonly serviceToken: string;
+  public readonly failureAlarm?: cloudwatch.Alarm;
   private readonly settings: Record<string, string>;
 
   private constructor(scope: Construct, id: string, options: DsqlMigrationsOptions) {
@@ -229,17 +274,37 @@ class MigrationsProvider extends Construct {
         timeout: options.handlerTimeout ?? Duration.minutes(10),
         role: this.role,
         logGroup,
+        // The handler writes one JSON object per event (file applied, retry, reconnect, ...);
+        // the JSON log format adds the request id and level to each line.
+        loggingFormat: lambda.LoggingFormat.JSON,
+        vpc: options.vpc,
+        vpcSubnets: options.vpc ? options.vpcSubnets : undefined,
+        securityGroups: options.vpc ? options.securityGroups : undefined,
         description: `cdk-dsql-migrations ${name === 'OnEvent' ? 'applies pending migrations' : 'waits for DSQL async jobs'}`,
       });
     };
+    const onEvent = handler('OnEvent', 'index.onEvent');
+    const isComplete = handler('IsComplete', 'index.isComplete');
     const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: handler('OnEvent', 'index.onEvent'),
-      isCompleteHandler: handler('IsComplete', 'index.isComplete'),
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
       totalTimeout: options.totalTimeout ?? Duration.hours(1),
       queryInterval: options.queryInterval ?? Duration.seconds(15),
       logGroup: new logs.LogGroup(this, 'FrameworkLogs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH }),
     });
     this.serviceToken = provider.serviceToken;
+
+    if (options.failureAlarm) {
+      const errors = [onEvent, isComplete].map((fn) => fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }));
+      this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+        alarmDescription: 'cdk-dsql-migrations: the migration handler failed; the deploy of the schema did not complete',
+        metric: new cloudwatch.MathExpression({ expression: 'e1 + e2', usingMetrics: { e1: errors[0], e2: errors[1] }, period: Duration.minutes(1) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
   }
 
   private checkCompatible(scope: Construct, options: DsqlMigrationsOptions) {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DsqlCluster, DsqlDatabase, DsqlMigrations } from '../src';
 import { tempDir } from './support/harness';
@@ -134,6 +134,42 @@ describe('DsqlMigrations', () => {
         ]),
       },
     });
+  });
+});
+
+describe('production options', () => {
+  test('the handler runs in a VPC with the given subnets and security groups', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [sg] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.onEvent',
+      VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('Sg'), 'GroupId'] }], SubnetIds: Match.arrayWith([{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }]) },
+    });
+  });
+
+  test('a failure alarm watches both handler functions', () => {
+    const stack = newStack();
+    const db = new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, failureAlarm: true });
+    expect(db.migrations.failureAlarm).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))[0] as any;
+    const dimensions = alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions[0].Value.Ref);
+    expect(dimensions).toEqual([expect.stringMatching(/OnEvent/), expect.stringMatching(/IsComplete/)]);
+    expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  test('a multi-Region cluster names its witness Region and peers; the witness must be another Region', () => {
+    const stack = newStack();
+    new DsqlCluster(stack, 'Peered', { witnessRegion: 'eu-west-3', peerClusterArns: ['arn:aws:dsql:eu-central-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::DSQL::Cluster', {
+      MultiRegionProperties: { WitnessRegion: 'eu-west-3', Clusters: ['arn:aws:dsql:eu-central-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] },
+    });
+    expect(() => new DsqlCluster(stack, 'SameRegion', { witnessRegion: 'eu-west-1' })).toThrow(/witnessRegion must differ from the cluster's Region \(eu-west-1\)/);
+    expect(() => new DsqlCluster(stack, 'NoWitness', { peerClusterArns: ['arn:aws:dsql:eu-central-1:123456789012:cluster/x'] })).toThrow(/peerClusterArns needs witnessRegion/);
   });
 });
 
