@@ -144,12 +144,16 @@ export async function readEverApplied(session: SqlSession, versions: ReadonlyArr
   return new Set(rows.map((r) => String(r.version)));
 }
 
-/** One statement that records a file and appends it to the history, atomically. */
+/**
+ * One statement that records a file, appends it to the history and clears its ledger row,
+ * atomically and in one round trip.
+ */
 export function recordStatement(
   version: string, name: string, checksum: string, kind: 'migration' | 'baseline', appliedBy: string,
 ): { text: string; params: unknown[] } {
   return {
-    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5))
+    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5)),
+progress AS (DELETE FROM ${LEDGER_TABLE} WHERE version = $1)
 INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, $3, $4)`,
     params: [version, name, checksum, kind, appliedBy],
   };

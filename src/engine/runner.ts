@@ -361,17 +361,7 @@ class Run {
 
   private async record(session: SqlSession, migration: Migration): Promise<void> {
     const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
-    const hasLedger = this.ledger.has(migration.version);
-    await withRetries(async () => {
-      if (!hasLedger) {
-        await session.query(record.text, record.params);
-        return;
-      }
-      await this.inTransaction(session, async () => {
-        await session.query(record.text, record.params);
-        await session.query(`DELETE FROM ${LEDGER_TABLE} WHERE version = $1`, [migration.version]);
-      });
-    }, this.retryOptions());
+    await withRetries(() => session.query(record.text, record.params), this.retryOptions());
     this.ledger.delete(migration.version);
   }
 
@@ -393,7 +383,6 @@ class Run {
           if (withRecord) {
             const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
             await session.query(record.text, record.params);
-            if (this.ledger.has(migration.version)) await session.query(`DELETE FROM ${LEDGER_TABLE} WHERE version = $1`, [migration.version]);
           } else {
             await this.writeLedger(session, migration, after, null);
           }
