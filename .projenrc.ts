@@ -58,30 +58,94 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
 });
 
-// The handler bundle: pg and the DSQL signer go inside it. The Node.js 22 Lambda runtime ships the
+// The handler bundle: pg and the DSQL signer go inside it. The Node.js 24 Lambda runtime ships the
 // AWS SDK v3 clients, so the S3 client (used only to read the migrations asset) stays external.
 const bundle = project.addTask('bundle', {
   description: 'Bundle the migration handler Lambda with esbuild into assets/handler',
   exec: [
-    'esbuild lambda/index.ts --bundle --platform=node --target=node22 --format=cjs --minify',
+    'esbuild lambda/index.ts --bundle --platform=node --target=node24 --format=cjs --minify',
     '--legal-comments=none --external:@aws-sdk/client-s3 --outfile=assets/handler/index.js',
   ].join(' '),
 });
 project.preCompileTask.spawn(bundle);
 
 // --- CLI (dsql-migrations) and programmatic API: bundled like the handler, no runtime dependency. ---
+// The API's declarations: tsc emits cli/api.d.ts and the engine declarations it refers to under
+// assets/api/, and index.d.ts re-exports them next to the bundle's index.js.
+new JsonFile(project, 'cli/tsconfig.api.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: {
+      rootDir: '..',
+      outDir: '../assets/api',
+      noEmit: false,
+      declaration: true,
+      emitDeclarationOnly: true,
+      inlineSourceMap: false,
+      inlineSources: false,
+      types: ['node'],
+    },
+    files: ['api.ts'],
+    include: [],
+  },
+});
+const esbuildNode = 'esbuild --bundle --platform=node --target=node20 --format=cjs --legal-comments=none';
 const bundleCli = project.addTask('bundle:cli', {
-  description: 'Bundle the dsql-migrations CLI with esbuild into assets/cli',
-  exec: [
-    'esbuild cli/main.ts --bundle --platform=node --target=node20 --format=cjs --minify',
-    '--legal-comments=none --banner:js="#!/usr/bin/env node" --outfile=assets/cli/index.js',
-  ].join(' '),
+  description: 'Bundle the dsql-migrations CLI into assets/cli and the programmatic API (with declarations) into assets/api',
+  steps: [
+    { exec: `${esbuildNode} cli/main.ts --minify --banner:js="#!/usr/bin/env node" --outfile=assets/cli/index.js` },
+    { exec: 'node -e "require(\'fs\').rmSync(\'assets/api\', { recursive: true, force: true })"' },
+    // Not minified: a user's test setup that fails should show a readable stack.
+    { exec: `${esbuildNode} cli/api.ts --outfile=assets/api/index.js` },
+    { exec: 'tsc -p cli/tsconfig.api.json' },
+    { exec: 'node -e "require(\'fs\').writeFileSync(process.argv[1], process.argv[2])" assets/api/index.d.ts "export * from \'./cli/api\';"' },
+  ],
 });
 project.preCompileTask.spawn(bundleCli);
 project.addBins({ 'dsql-migrations': 'assets/cli/index.js' });
+project.gitignore.exclude('/assets/api/');
+// The API as a subpath, `cdk-dsql-migrations/api`. With "exports", Node.js resolves only the listed
+// paths: the package root (jsii's lib/), package.json and .jsii (read by jsii tools) stay listed.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './api': { types: './assets/api/index.d.ts', default: './assets/api/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+// TypeScript's older `node10` resolution ignores "exports": point it at the API's declarations too.
+project.package.addField('typesVersions', { '*': { api: ['assets/api/index.d.ts'] } });
 // --- end CLI ---
 
 // --- Production readiness (integ snapshot, rosetta) ---
+// integ-runner 2.197.10 (the newest) reads cloud assembly schema 53, aws-cdk-lib 2.276.0 writes 55:
+// test/integ/schema-compat.ts runs the test app and bridges the version while the assembly holds
+// nothing schema 53 lacks (it fails otherwise, and does nothing once integ-runner catches up).
+// Asset hashes are left out of the comparison (diffAssets: false); templates are compared in full.
+const integRunner = 'integ-runner --directory test/integ --language typescript --app "node -r ts-node/register test/integ/schema-compat.ts {filePath}"';
+const integEnv = { AWS_EC2_METADATA_DISABLED: 'true' };
+project.addTask('integ', {
+  description: 'Compare the integration test synth with its committed snapshot (no AWS account needed, nothing deployed)',
+  env: integEnv,
+  steps: [{ spawn: bundle.name }, { exec: integRunner }],
+});
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integration test snapshot from the current synth WITHOUT deploying (after an intended template change)',
+  env: integEnv,
+  steps: [{ spawn: bundle.name }, { exec: `${integRunner} --update-on-failed --dry-run --no-update-workflow` }],
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy the integration test with the current AWS credentials, run its assertions, destroy it, and save the snapshot when they pass',
+  steps: [{ spawn: bundle.name }, { exec: `${integRunner} --force --update-on-failed`, receiveArgs: true }],
+});
+project.gitignore.exclude('/test/integ/cdk-integ.out.*');
+
+// README and @example code samples must compile (rosetta/default.ts-fixture), so Construct Hub can
+// show them in every jsii language. Reads the .jsii that `compile` writes.
+project.addTask('rosetta', {
+  description: 'Compile the README and @example code samples with jsii-rosetta in strict mode (run after compile)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.gitignore.exclude('/.jsii.tabl.json');
 // --- end production readiness ---
 
 project.addTask('bench', {
@@ -103,8 +167,10 @@ project.addTask('check', {
     { spawn: 'default' },
     { spawn: 'pre-compile' },
     { spawn: 'compile' },
+    { spawn: 'rosetta' },
     { spawn: 'post-compile' },
     { spawn: 'test' },
+    { spawn: 'integ' },
     { spawn: 'package:js' },
     { exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go' },
     { exec: 'git diff --exit-code -- API.md package.json .projen || (echo "generated files drifted: run npx projen check and commit" && exit 1)' },

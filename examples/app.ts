@@ -1,7 +1,7 @@
 // An example app: a DSQL cluster with its schema, and an API function allowed to connect.
 // Synthesize it with `npx cdk synth --app "npx ts-node --transpile-only --project test/tsconfig.json examples/app.ts"`.
 import * as path from 'path';
-import { App, CfnOutput, Stack, StackProps, aws_lambda as lambda } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, StackProps, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DsqlDatabase } from '../src';
 
@@ -20,8 +20,14 @@ export class ExampleStack extends Stack {
       deletionProtection: true,
     });
 
+    // The API's role carries exactly what it needs: DbConnect on this cluster and its own logs.
+    const apiRole = new iam.Role(this, 'ApiRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const apiLogs = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    apiLogs.grantWrite(apiRole);
     const api = new lambda.Function(this, 'Api', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      role: apiRole,
+      logGroup: apiLogs,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
       environment: { DSQL_ENDPOINT: this.db.cluster.clusterEndpoint },

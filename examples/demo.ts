@@ -27,7 +27,7 @@ async function main() {
     const created = await handlers.onEvent(create);
     const done = await handlers.isComplete(isCompleteEvent(create, created));
     console.log('\n2. Create: CloudFormation receives');
-    console.log(indent(JSON.stringify({ PhysicalResourceId: created.PhysicalResourceId, Data: { ...created.Data, ...done.Data } }, null, 2)));
+    console.log(indent(JSON.stringify({ PhysicalResourceId: created.PhysicalResourceId, Data: { ...created.Data, ...('Data' in done ? done.Data : {}) } }, null, 2)));
 
     // A later commit adds a migration: only it is applied on the next deploy.
     const next = path.join(work, 'migrations');

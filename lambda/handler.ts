@@ -1,8 +1,8 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
 import { readAsyncJobs } from '../src/engine/async-jobs';
+import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
-import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
 import { compareVersions } from '../src/engine/naming';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 

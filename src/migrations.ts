@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  Annotations,
   CustomResource,
   Duration,
   Stack,
@@ -12,12 +13,46 @@ import {
   aws_lambda as lambda,
   aws_logs as logs,
   aws_s3_assets as s3_assets,
+  aws_stepfunctions as sfn,
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
 import { buildManifest } from './engine/manifest';
-import { loadMigrations } from './engine/migration-set';
+import { loadMigrations, Migration } from './engine/migration-set';
+import { formatDiagnostic, lintMigrations } from './lint';
+
+/**
+ * What a lint rule's finding does at synth time.
+ */
+export enum LintSeverity {
+  /** Fails `cdk synth`. */
+  ERROR = 'error',
+  /** Becomes a CDK warning annotation. */
+  WARNING = 'warning',
+  /** The rule does not run. */
+  OFF = 'off',
+}
+
+/**
+ * How `DsqlMigrations` lints its files at synth time.
+ */
+export interface MigrationLintOptions {
+  /**
+   * Lint the files at all.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Severity per rule id (see docs/lint-rules.md), e.g. `{ 'unbounded-dml': LintSeverity.ERROR }`.
+   * An unknown rule id fails synth, so a typo cannot silence a rule.
+   *
+   * @default - each rule's own severity
+   */
+  readonly rules?: { [ruleId: string]: LintSeverity };
+}
 
 /**
  * Options of `DsqlMigrations` that do not name the cluster (shared with `DsqlDatabase`).
@@ -53,6 +88,16 @@ export interface DsqlMigrationsOptions {
    * @default Duration.seconds(15)
    */
   readonly queryInterval?: Duration;
+
+  /**
+   * DSQL compatibility lint at synth time: an error fails `cdk synth` with
+   * `file:line:col severity rule-id message`, a warning becomes a CDK annotation.
+   * In SQL, `-- dsql-migrations-ignore rule-id` suppresses a rule for the next statement and
+   * `-- dsql-migrations-ignore-file rule-id` for the file.
+   *
+   * @default - every rule at its own severity
+   */
+  readonly lint?: MigrationLintOptions;
 
   /**
    * Accept migration files that changed after they were applied (the run warns instead of
@@ -181,6 +226,7 @@ export class DsqlMigrations extends Construct {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
     const migrations = loadMigrations(path.resolve(props.migrationsPath));
+    if (props.lint?.enabled !== false) this.lint(migrations, props.lint?.rules);
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
     this.migrationCount = migrations.length;
@@ -195,7 +241,8 @@ export class DsqlMigrations extends Construct {
     const asset = new s3_assets.Asset(this, 'Files', { path: manifestFile });
 
     const provider = MigrationsProvider.of(this, props);
-    asset.grantRead(provider.role);
+    // Only this one object: the handler reads its own manifest and nothing else in the bucket.
+    provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }));
     provider.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dsql:DbConnectAdmin'], resources: [clusterArnOf(props.cluster)] }),
     );
@@ -221,6 +268,18 @@ export class DsqlMigrations extends Construct {
     this.latestVersion = this.resource.getAttString('LatestVersion');
     this.appliedCount = this.resource.getAttString('AppliedCount');
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
+  }
+
+  /** Errors fail synth, naming file, line, column and rule; warnings become annotations. */
+  private lint(migrations: ReadonlyArray<Migration>, rules?: { [ruleId: string]: LintSeverity }) {
+    const diagnostics = lintMigrations(migrations, { rules });
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      throw new Error(`DSQL lint found ${errors.length} error(s) in ${this.node.path}:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+    }
+    for (const d of diagnostics) {
+      Annotations.of(this).addWarningV2(`cdk-dsql-migrations:${d.ruleId}`, `${formatDiagnostic(d)} (${d.docUrl})`);
+    }
   }
 }
 
@@ -268,7 +327,7 @@ class MigrationsProvider extends Construct {
       return new lambda.Function(this, name, {
         code,
         handler: entry,
-        runtime: lambda.Runtime.NODEJS_22_X,
+        runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
         timeout: options.handlerTimeout ?? Duration.minutes(10),
@@ -280,17 +339,33 @@ class MigrationsProvider extends Construct {
         vpc: options.vpc,
         vpcSubnets: options.vpc ? options.vpcSubnets : undefined,
         securityGroups: options.vpc ? options.securityGroups : undefined,
-        description: `cdk-dsql-migrations ${name === 'OnEvent' ? 'applies pending migrations' : 'waits for DSQL async jobs'}`,
+        description: `cdk-dsql-migrations ${name === 'OnEvent' ? 'applies pending migrations' : 'finishes long deploys and waits for DSQL async jobs'}`,
       });
     };
     const onEvent = handler('OnEvent', 'index.onEvent');
     const isComplete = handler('IsComplete', 'index.isComplete');
+    const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    // The framework's own functions get roles of their own with inline log permissions instead of
+    // the AWSLambdaBasicExecutionRole managed policy; the Provider adds the invoke and start grants.
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention });
+    const frameworkRole = (roleId: string) => {
+      const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      frameworkLogs.grantWrite(role);
+      return role;
+    };
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       totalTimeout: options.totalTimeout ?? Duration.hours(1),
       queryInterval: options.queryInterval ?? Duration.seconds(15),
-      logGroup: new logs.LogGroup(this, 'FrameworkLogs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH }),
+      logGroup: frameworkLogs,
+      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole'),
+      frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole'),
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'WaiterLogs', { retention }),
+        level: sfn.LogLevel.ALL,
+      },
     });
     this.serviceToken = provider.serviceToken;
 

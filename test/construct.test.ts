@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { DsqlCluster, DsqlDatabase, DsqlMigrations } from '../src';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity } from '../src';
 import { tempDir } from './support/harness';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
@@ -29,14 +29,14 @@ describe('DsqlDatabase', () => {
     expect(normalized(Template.fromStack(stack))).toMatchSnapshot();
   });
 
-  test('creates the cluster, the handler on Node.js 22 arm64, and the custom resource with the set hash', () => {
+  test('creates the cluster, the handler on Node.js 24 arm64, and the custom resource with the set hash', () => {
     const stack = newStack();
     const db = new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DSQL::Cluster', 1);
     template.hasResource('AWS::DSQL::Cluster', { DeletionPolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } });
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs22.x' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x' });
     template.hasResourceProperties('Custom::DsqlMigrations', {
       MigrationSetHash: db.migrations.migrationSetHash,
       MigrationsKey: Match.stringLikeRegexp('^[0-9a-f]{64}\\.json$'),
@@ -199,5 +199,34 @@ describe('DsqlCluster', () => {
     expect(imported.clusterEndpoint).toBe('zyxwvutsrqponmlkjihgfedcba.dsql.us-east-2.on.aws');
     expect(stack.resolve(imported.clusterArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dsql:us-east-2:210987654321:cluster/zyxwvutsrqponmlkjihgfedcba']] });
     expect(imported.clusterRef.identifier).toBe('zyxwvutsrqponmlkjihgfedcba');
+  });
+});
+
+describe('lint at synth', () => {
+  test('an error fails synth with file:line:col severity rule-id message; a warning becomes an annotation', () => {
+    const dir = migrationsDir({
+      '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, a INT);\nCREATE INDEX t_a_idx ON t (a);\n',
+      '0002_u.sql': 'DELETE FROM t;\n',
+    });
+    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: dir })).toThrow(/0001_t\.sql:2:8 error index-requires-async/);
+
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: dir, lint: { rules: { 'index-requires-async': LintSeverity.WARNING } } });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('index-requires-async'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('0002_u\\.sql:1:1 warning unbounded-dml'))).toHaveLength(1);
+  });
+
+  test('suppressions in SQL, severities per rule, unknown rules refused, lint can be turned off', () => {
+    const dir = migrationsDir({ '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);\n-- dsql-migrations-ignore unbounded-dml\nDELETE FROM t;\n' });
+    const quiet = newStack();
+    new DsqlDatabase(quiet, 'Db', { migrationsPath: dir });
+    expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('cdk-dsql-migrations|unbounded'))).toHaveLength(0);
+
+    const strictDir = migrationsDir({ '0001_t.sql': 'DELETE FROM t;\n' });
+    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: strictDir, lint: { rules: { 'unbounded-dml': LintSeverity.ERROR } } })).toThrow(/unbounded-dml/);
+    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: strictDir, lint: { rules: { 'no-such-rule': LintSeverity.OFF } } })).toThrow(/no-such-rule/);
+    const bad = migrationsDir({ '0001_t.sql': 'TRUNCATE t;\n' });
+    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: bad, lint: { enabled: false } })).not.toThrow();
   });
 });

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { createHandlers, summarizeVersions } from '../lambda/handler';
 import { postgresConnector } from '../lambda/postgres-connection';
-import { readManifest } from '../src/engine/manifest';
 import { freshDatabase } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
+import { readManifest } from '../src/engine/manifest';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
 const exampleFiles = fs.readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();

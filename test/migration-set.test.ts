@@ -116,3 +116,23 @@ describe('PostgreSQL translation of DSQL-only syntax', () => {
     expect(translateForPostgres(input)).toBe(output);
   });
 });
+
+describe('idempotent statements (repeatable after an unconfirmed commit)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isIdempotentStatement } = require('../src/engine/idempotency') as typeof import('../src/engine/idempotency');
+  test.each([
+    ['CREATE TABLE IF NOT EXISTS t (id INT)', true],
+    ['CREATE INDEX ASYNC IF NOT EXISTS i ON t (a)', true],
+    ['CREATE OR REPLACE VIEW v AS SELECT 1', true],
+    ['DROP TABLE IF EXISTS t', true],
+    ['ALTER TABLE t ADD COLUMN IF NOT EXISTS price NUMERIC(12,2)', true],
+    ['ALTER TABLE t ALTER COLUMN p SET DEFAULT 3', true],
+    ['GRANT SELECT ON t TO app', true],
+    ['CREATE TABLE t (id INT)', false],
+    ['ALTER TABLE t ADD COLUMN IF NOT EXISTS a INT, RENAME COLUMN b TO c', false],
+    ['ALTER TABLE t RENAME COLUMN a TO b', false],
+    ["INSERT INTO t VALUES ('CREATE TABLE IF NOT EXISTS')", false],
+  ])('%s → %s', (text, expected) => {
+    expect(isIdempotentStatement(text)).toBe(expected);
+  });
+});

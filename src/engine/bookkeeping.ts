@@ -59,10 +59,10 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
 ];
 
 export interface TableInspection {
-  has(table: string): boolean;
   /** Every table and column the runner uses exists. */
   readonly complete: boolean;
   readonly missingDdl: string[];
+  has(table: string): boolean;
 }
 
 /** One catalog query: which of the runner's tables and columns exist, and the DDL for the rest. */

@@ -12,7 +12,8 @@ export function isIdempotentStatement(text: string): boolean {
   if (/^CREATE OR REPLACE\b/.test(head)) return true;
   if (/^CREATE\b[^(]*?\bIF NOT EXISTS\b/.test(head)) return true;
   if (/^DROP\b[^(]*?\bIF EXISTS\b/.test(head)) return true;
-  if (/^ALTER TABLE\b/.test(head) && !head.includes(',')) {
+  // One action only: a comma outside parentheses (not the one in NUMERIC(12,2)) starts another.
+  if (/^ALTER TABLE\b/.test(head) && !withoutParentheses(head).includes(',')) {
     return /\b(ADD (COLUMN )?IF NOT EXISTS|DROP (COLUMN )?IF EXISTS|DROP CONSTRAINT IF EXISTS|ALTER (COLUMN )?\S+ (SET DEFAULT|DROP DEFAULT|DROP NOT NULL))\b/.test(head);
   }
   return false;
@@ -29,4 +30,14 @@ function normalizedHead(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .toUpperCase();
+}
+
+function withoutParentheses(text: string): string {
+  let previous;
+  let current = text;
+  do {
+    previous = current;
+    current = current.replace(/\([^()]*\)/g, '');
+  } while (current !== previous);
+  return current;
 }

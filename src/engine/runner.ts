@@ -255,10 +255,8 @@ class Run {
     }
     if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
     for (const s of statuses) {
-      if (s.state === 'pending' || s.state === 'in-progress') todo.push(byVersion.get(s.version)!);
-      else if (s.state === 'out-of-order') {
-        if (this.options.outOfOrder === 'apply') todo.push(byVersion.get(s.version)!);
-        else {
+      if (s.state === 'pending' || s.state === 'in-progress') {todo.push(byVersion.get(s.version)!);} else if (s.state === 'out-of-order') {
+        if (this.options.outOfOrder === 'apply') {todo.push(byVersion.get(s.version)!);} else {
           const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop();
           problems.push(
             `${s.fileName} is older than the newest applied migration ${latest} and was never applied. ` +
@@ -365,7 +363,9 @@ class Run {
     this.ledger.delete(migration.version);
   }
 
-  private async runUnit(session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null): Promise<void> {
+  private async runUnit(
+    session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
+  ): Promise<void> {
     const transactional = unit.explicit || unit.dmlOnly || withRecord;
     if (!transactional) {
       await this.runSingle(session, migration, unit.statements[0], uncertain);

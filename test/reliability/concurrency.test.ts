@@ -56,7 +56,7 @@ describe('lease', () => {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query("CREATE TABLE IF NOT EXISTS schema_migrations_lock (id TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TIMESTAMPTZ NOT NULL DEFAULT NOW(), expires_at TIMESTAMPTZ NOT NULL)");
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations_lock (id TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TIMESTAMPTZ NOT NULL DEFAULT NOW(), expires_at TIMESTAMPTZ NOT NULL)');
       await client.query("INSERT INTO schema_migrations_lock VALUES ('migrations', 'deploy-42', NOW(), NOW() + interval '1 hour')");
       await expect(applyMigrationSet(postgresConnector(url), set, { dialect: 'postgresql', lockWaitMs: 200, lockPollMs: 20 })).rejects.toThrow(
         /schema_migrations_lock is held by deploy-42 since .* \(lease until .*\): another deploy or CLI run is applying migrations/,

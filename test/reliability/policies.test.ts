@@ -5,7 +5,7 @@ import { applyMigrationSet, readMigrationStatus, RunOptions } from '../../src/en
 import { freshDatabase } from '../support/database';
 import { instrumentedConnector, QueryLog } from '../support/sessions';
 
-const files = (set: Record<string, string>) => parseMigrations(Object.entries(set).map(([fileName, sql]) => ({ fileName, sql })));
+const files = (set: Record<string, string>) => parseMigrations(Object.entries(set).map(([fileName, text]) => ({ fileName, sql: text })));
 const apply = (url: string, set: Record<string, string>, options: RunOptions = {}) =>
   applyMigrationSet(postgresConnector(url), files(set), { strict: true, dialect: 'postgresql', lockPollMs: 20, ...options });
 
@@ -145,9 +145,9 @@ describe('half-applied files', () => {
   });
 
   test('editing a statement that already committed in a half-applied file is refused', async () => {
-    const broken = { '0001_log.sql': "CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (1);\nINSERT INTO missing_table VALUES (1);" };
+    const broken = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (1);\nINSERT INTO missing_table VALUES (1);' };
     await expect(apply(url, broken)).rejects.toThrow(/statement 3 failed/);
-    const rewritten = { '0001_log.sql': "CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (10);\nINSERT INTO log VALUES (2);" };
+    const rewritten = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (10);\nINSERT INTO log VALUES (2);' };
     await expect(apply(url, rewritten)).rejects.toThrow('0001_log.sql was half-applied (statements 1-2 committed) and those statements have changed since');
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * The programmatic API, for Node.js code outside CDK: a jest or vitest `globalSetup` that builds a
+ * test database from the same migration files that go to DSQL, or a script that migrates on start.
+ *
+ *   import { applyMigrations } from 'cdk-dsql-migrations/api';
+ *   await applyMigrations({ migrationsPath: 'migrations', connectionString: process.env.DATABASE_URL });
+ *
+ * It is bundled with node-postgres and the DSQL signer (assets/api/index.js), like the CLI, so the
+ * jsii package gains no runtime dependency.
+ */
+import { dsqlRegion } from './dsql-endpoint';
+import { dsqlConnector } from '../lambda/dsql-connection';
+import { postgresConnector } from '../lambda/postgres-connection';
+import { loadMigrations } from '../src/engine/migration-set';
+import { applyMigrationSet, ConnectFn, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine/runner';
+import { MigrationStatus } from '../src/engine/status';
+
+export type { Dialect } from '../src/engine/dialect';
+export type { Migration } from '../src/engine/migration-set';
+export type { AppliedMigration, RunnerEvent, RunResult } from '../src/engine/runner';
+export type { MigrationState, MigrationStatus } from '../src/engine/status';
+// Classes, so that callers can tell failures apart with instanceof.
+export { MigrationValidationError } from '../src/engine/migration-set';
+export { MigrationError, MigrationStateError } from '../src/engine/runner';
+
+/**
+ * A connected client the caller owns, such as a node-postgres `Client`: migrations run on it and it
+ * is left open (the caller ends it).
+ */
+export interface QueryableClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** Where to connect: exactly one of `connectionString`, `client` or `endpoint`. */
+export interface MigrationTarget {
+  /** Folder of `NNNN_description.sql` files. */
+  readonly migrationsPath: string;
+  /** A PostgreSQL URL; a connection is opened (and closed) for the run. */
+  readonly connectionString?: string;
+  /** A connected client the caller owns; not ended. */
+  readonly client?: QueryableClient;
+  /** An Aurora DSQL cluster endpoint; IAM tokens come from the default AWS credential chain. */
+  readonly endpoint?: string;
+  /** The DSQL cluster's region. @default the region in the endpoint, else AWS_REGION */
+  readonly region?: string;
+  /** The DSQL database role. @default 'admin' */
+  readonly user?: string;
+}
+
+export interface ApplyMigrationsOptions extends MigrationTarget {
+  /** Refuse on PostgreSQL what DSQL refuses in a transaction, so local tests keep DSQL's rules. @default false */
+  readonly strict?: boolean;
+  /** A file changed after it was applied: 'fail' (default) or 'accept' with a warning. */
+  readonly onChangedFile?: RunOptions['onChangedFile'];
+  /** A never-applied file older than the newest applied one: 'fail' (default) or 'apply'. */
+  readonly outOfOrder?: RunOptions['outOfOrder'];
+  /** Adopt a database that already holds the schema: record the files up to this version without running them. */
+  readonly baselineVersion?: string;
+  /** Structured events: one per applied file, retry, reconnect. Never carries credentials. */
+  readonly log?: RunOptions['log'];
+}
+
+/** Applies the pending migrations in `migrationsPath` and returns what was applied. */
+export async function applyMigrations(options: ApplyMigrationsOptions): Promise<RunResult> {
+  const migrations = loadMigrations(options.migrationsPath);
+  const { connect, dialect } = connectorFor(options);
+  return applyMigrationSet(connect, migrations, {
+    dialect,
+    strict: options.strict,
+    onChangedFile: options.onChangedFile,
+    outOfOrder: options.outOfOrder,
+    baselineVersion: options.baselineVersion,
+    log: options.log,
+    // A caller's client cannot be reopened: a lost connection fails the run at once.
+    maxReconnects: options.client ? 0 : undefined,
+  });
+}
+
+/** The state of every migration file and record; reads only, creates nothing. */
+export async function migrationStatus(options: MigrationTarget): Promise<MigrationStatus[]> {
+  const migrations = loadMigrations(options.migrationsPath);
+  return readMigrationStatus(connectorFor(options).connect, migrations);
+}
+
+function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?: 'dsql' } {
+  const given = (['connectionString', 'client', 'endpoint'] as const).filter((k) => options[k] !== undefined);
+  if (given.length !== 1) {
+    throw new TypeError(`pass exactly one of connectionString, client or endpoint (got ${given.length === 0 ? 'none' : given.join(' and ')})`);
+  }
+  if (options.client) {
+    const client = options.client;
+    // The runner ends every session it opens; this one belongs to the caller.
+    const session: SqlSession = { query: (text, params) => client.query(text, params), end: async () => undefined };
+    return { connect: async () => session };
+  }
+  if (options.connectionString) return { connect: postgresConnector(options.connectionString) };
+  const endpoint = options.endpoint!;
+  const region = dsqlRegion(endpoint, options.region);
+  if (!region) throw new TypeError(`no AWS region for ${endpoint}: pass region or set AWS_REGION`);
+  return { connect: dsqlConnector({ endpoint, region, user: options.user }), dialect: 'dsql' };
+}

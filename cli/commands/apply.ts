@@ -1,0 +1,142 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readAsyncJobs } from '../../src/engine/async-jobs';
+import { AppliedMigration, applyMigrationSet, MigrationError, RunnerEvent, RunResult } from '../../src/engine/runner';
+import { ReportedFailure } from '../errors';
+import { loadMigrationSet } from '../migration-files';
+import { formatOption } from '../options';
+import { Output } from '../output';
+import { describeError, reportMigrationError, runAction } from '../run';
+import { addTargetOptions, resolveTarget, Target } from '../target';
+import { plural } from './lint';
+import { addPolicyOptions, PolicyOptions, runOptions, strictOption } from './policy';
+
+interface ApplyOptions extends PolicyOptions {
+  /** false with --no-wait. */
+  readonly wait: boolean;
+  readonly waitTimeout: number;
+}
+
+export function registerApply(program: Command): void {
+  addPolicyOptions(
+    addTargetOptions(
+      program
+        .command('apply')
+        .description('apply the pending migrations in order, one line per file; on DSQL, wait for the index builds they start')
+        .addOption(formatOption()),
+    ),
+  )
+    .addOption(strictOption())
+    .addOption(new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'))
+    .addOption(new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber))
+    .action((options: ApplyOptions, command: Command) =>
+      runAction(command, async (output, { dir, format }) => {
+        const target = resolveTarget(command);
+        const migrations = loadMigrationSet(dir);
+        output.detail(`target: ${target.description}`);
+        const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
+        const applied: AppliedMigration[] = [];
+        const started = Date.now();
+        const text = format !== 'json';
+        let result: RunResult;
+        if (text) output.progress(`applying migrations to ${target.description}...`);
+        try {
+          result = await applyMigrationSet(target.connect, migrations, {
+            ...runOptions(options),
+            dialect: target.dialect,
+            log: (event) => {
+              if (event.event === 'migration-applied') {
+                const m = event as unknown as AppliedMigration;
+                applied.push({ version: m.version, name: m.name, statements: m.statements, durationMs: m.durationMs });
+                if (text) {
+                  output.info(appliedLine(m, nameWidth, output));
+                  output.progress(`applying... (${applied.length} file${plural(applied.length)} so far)`);
+                }
+              } else if (text) {
+                describeEvent(event, output);
+              }
+            },
+          });
+        } catch (e) {
+          output.clearProgress();
+          if (format === 'json') {
+            output.json('apply', { ok: false, target: target.description, applied, error: describeError(e, dir) });
+            throw new ReportedFailure();
+          }
+          if (e instanceof MigrationError) {
+            if (applied.length > 0) output.info(`Applied ${applied.length} file${plural(applied.length)} before the failure.`);
+            reportMigrationError(e, output, dir);
+            throw new ReportedFailure();
+          }
+          throw e;
+        }
+        output.clearProgress();
+        const waitForIndexes = result.asyncJobs.length > 0 && options.wait;
+        const failedJobs = waitForIndexes ? await waitForJobs(target, result.asyncJobs, options.waitTimeout * 60_000, output, text) : [];
+        if (format === 'json') {
+          output.json('apply', { ok: failedJobs.length === 0, target: target.description, ...result, failedJobs });
+        } else {
+          for (const w of result.warnings) output.warn(w);
+          const at = result.latestVersion ? `database at version ${result.latestVersion} (${result.appliedCount} recorded)` : 'nothing recorded';
+          const ms = Date.now() - started;
+          output.info(
+            result.applied.length === 0
+              ? `Nothing to apply; ${at}.`
+              : output.out.green(`Applied ${result.applied.length} file${plural(result.applied.length)} (${sum(result.applied)} statements) in ${ms} ms; ${at}.`),
+          );
+          for (const job of failedJobs) output.error(`async job ${job.jobId} ${job.status}: ${job.details}`);
+        }
+        if (failedJobs.length > 0) throw new ReportedFailure();
+      }),
+    );
+}
+
+function appliedLine(m: AppliedMigration, nameWidth: number, output: Output): string {
+  const statements = `${m.statements} statement${plural(m.statements)}`;
+  return `${output.out.green('applied')}  ${m.version}  ${m.name.padEnd(nameWidth)}  ${statements.padStart(14)}  ${String(m.durationMs).padStart(6)} ms`;
+}
+
+const sum = (applied: ReadonlyArray<AppliedMigration>) => applied.reduce((n, m) => n + m.statements, 0);
+
+/** Lock waits are shown to everyone (a run that seems stuck says why); the rest with --verbose. */
+function describeEvent(event: RunnerEvent, output: Output): void {
+  const { event: name, ...fields } = event;
+  if (name === 'waiting-for-lock') {
+    output.notice(`waiting for the migration lock held by ${String(fields.holder)} since ${String(fields.since)}`);
+    return;
+  }
+  // Warnings are printed once, from the result.
+  if (['missing-file', 'changed-file', 'rolled-back', 'database-ahead', 'run-complete'].includes(name)) return;
+  output.detail(`${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`);
+}
+
+const POLL_MS = 5_000;
+
+/** Waits for DSQL's async jobs (index builds); returns the ones that failed. */
+async function waitForJobs(target: Target, jobIds: string[], timeoutMs: number, output: Output, text: boolean) {
+  if (text) output.notice(`waiting for ${jobIds.length} async job${plural(jobIds.length)} (index builds) to finish...`);
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const session = await target.connect();
+  try {
+    for (;;) {
+      const { pending, failed } = await readAsyncJobs(session, jobIds);
+      if (pending.length === 0 || failed.length > 0) {
+        output.clearProgress();
+        return failed;
+      }
+      if (text) output.progress(`${pending.length} of ${jobIds.length} async job${plural(jobIds.length)} still running (${Math.round((Date.now() - started) / 1000)} s)`);
+      if (Date.now() > deadline) {
+        throw new Error(`${pending.length} async job${plural(pending.length)} still running after the wait timeout: ${pending.join(', ')} (the files are recorded; check sys.jobs)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    await session.end().catch(() => undefined);
+  }
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number of minutes');
+  return n;
+}

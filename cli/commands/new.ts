@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { compareVersions, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine/naming';
+import { UsageError } from '../errors';
+import { formatOption } from '../options';
+import { runAction } from '../run';
+
+/** Words of letters and digits, separated by spaces, hyphens or underscores; camelCase splits too. */
+const DESCRIPTION = /^[A-Za-z0-9]+(?:[\s_-]+[A-Za-z0-9]+)*$/;
+
+export interface NewMigration {
+  readonly version: string;
+  readonly name: string;
+  readonly fileName: string;
+}
+
+/**
+ * The next file of a folder: one past the highest version, zero-padded to the width of that
+ * version (so `0007` is followed by `0008`, and `9999` by `10000`).
+ */
+export function nextMigration(existingFileNames: ReadonlyArray<string>, description: string): NewMigration {
+  const name = toSnakeCase(description.trim());
+  if (!DESCRIPTION.test(description.trim()) || !parseMigrationFileName(`0001_${name}.sql`)) {
+    throw new UsageError(
+      `cannot make a snake_case file name of ${JSON.stringify(description)}: use words of ASCII letters and digits separated by spaces, '-' or '_' (e.g. "add users table")`,
+    );
+  }
+  const versions = existingFileNames.map((f) => parseMigrationFileName(f)?.version).filter((v): v is string => v !== undefined);
+  const latest = versions.sort(compareVersions).pop();
+  const version = latest === undefined ? '0001' : (BigInt(latest) + 1n).toString().padStart(latest.length, '0');
+  return { version, name, fileName: `${version}_${name}.sql` };
+}
+
+export function registerNew(program: Command): void {
+  program
+    .command('new')
+    .description('create the next migration file, NNNN_<description>.sql, with a header comment')
+    .argument('<description>', 'what the migration does, e.g. "add users table" (becomes add_users_table)')
+    .option('--from <file>', 'start the file with this SQL, e.g. what drizzle-kit generate or prisma migrate diff wrote')
+    .addOption(formatOption())
+    .action((description: string, options: { from?: string }, command: Command) =>
+      runAction(command, (output, { dir, format }) => {
+        if (options.from !== undefined && !fs.existsSync(options.from)) throw new UsageError(`--from: no such file: ${options.from}`);
+        if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
+        const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter(looksLikeMigration) : [];
+        const next = nextMigration(existing, description);
+        const body = options.from === undefined ? '' : fs.readFileSync(options.from, 'utf8');
+        const contents = [
+          `-- ${next.version} ${next.name.replace(/_/g, ' ')}`,
+          '-- Aurora DSQL runs each DDL statement in its own transaction; keep DML that must commit together in BEGIN; ... COMMIT;',
+          '',
+          body,
+        ].join('\n');
+        // The first migration of a project creates its folder.
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, next.fileName);
+        // 'wx' never overwrites: two `new` runs racing for one version fail instead.
+        fs.writeFileSync(file, contents, { flag: 'wx' });
+        if (format === 'json') output.json('new', { file, version: next.version, name: next.name });
+        else if (output.quiet) output.result(file);
+        else output.result(`Created ${file}`);
+      }),
+    );
+}

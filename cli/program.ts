@@ -1,0 +1,60 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { registerApply } from './commands/apply';
+import { registerFix } from './commands/fix';
+import { registerLint } from './commands/lint';
+import { registerNew } from './commands/new';
+import { registerPlan } from './commands/plan';
+import { registerStatus } from './commands/status';
+import { DIR_ENV } from './migration-files';
+import { addCommonOptions } from './options';
+import { TARGET_ENV } from './target';
+
+/** The package's version: the bundle lives in <package>/assets/cli/. */
+function packageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const HELP_FOOTER = `
+Targets (status, plan, apply):
+  --url postgres://user:password@host:5432/db   PostgreSQL (local development, tests, CI)
+  --endpoint <id>.dsql.<region>.on.aws           Aurora DSQL: IAM token from the default AWS credential chain
+  A flag wins over the environment; ${TARGET_ENV.url} or ${TARGET_ENV.endpoint} (not both) over ${TARGET_ENV.fallbackUrl}.
+
+Environment:
+  ${DIR_ENV.padEnd(28)}migrations folder (--dir)
+  ${TARGET_ENV.url.padEnd(28)}PostgreSQL URL (--url)
+  ${TARGET_ENV.endpoint.padEnd(28)}DSQL cluster endpoint (--endpoint)
+  ${TARGET_ENV.user.padEnd(28)}DSQL database role (--user, default admin)
+  ${TARGET_ENV.fallbackUrl.padEnd(28)}PostgreSQL URL when no other target is given
+  ${'AWS_REGION, AWS_PROFILE...'.padEnd(28)}region and credentials for DSQL (default credential chain)
+  ${'NO_COLOR'.padEnd(28)}no colour (colour is only ever used on a terminal)
+
+Exit codes:
+  0  success
+  1  a migration, lint or state check failed (including status with changed or out-of-order files)
+  2  usage error: unknown command or flag, no target, missing folder; nothing was attempted
+`;
+
+export function createProgram(): Command {
+  const program = new Command('dsql-migrations')
+    .description('Versioned SQL migrations for Amazon Aurora DSQL, and the same files on local PostgreSQL.')
+    .version(packageVersion(), '-V, --version')
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(run dsql-migrations --help for usage)')
+    .addHelpText('after', HELP_FOOTER);
+  addCommonOptions(program);
+  registerNew(program);
+  registerLint(program);
+  registerFix(program);
+  registerStatus(program);
+  registerPlan(program);
+  registerApply(program);
+  for (const command of program.commands) command.addHelpText('after', '\nExit codes: 0 success, 1 failure, 2 usage error. See dsql-migrations --help for targets and environment variables.');
+  return program;
+}

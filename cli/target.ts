@@ -1,0 +1,113 @@
+import { Command, Option } from 'commander';
+import { dsqlRegion } from './dsql-endpoint';
+import { UsageError } from './errors';
+import { dsqlConnector } from '../lambda/dsql-connection';
+import { postgresConnector } from '../lambda/postgres-connection';
+import { Dialect } from '../src/engine/dialect';
+import { ConnectFn, SqlSession } from '../src/engine/runner';
+
+/** Where `status`, `plan` and `apply` connect. */
+export interface Target {
+  /** For messages: the URL with its password masked, or the DSQL endpoint and user. Never a secret. */
+  readonly description: string;
+  /** Known for --endpoint (DSQL); for --url the runner asks the server. */
+  readonly dialect?: Dialect;
+  readonly connect: ConnectFn;
+}
+
+export const TARGET_ENV = {
+  url: 'DSQL_MIGRATIONS_URL',
+  fallbackUrl: 'DATABASE_URL',
+  endpoint: 'DSQL_MIGRATIONS_ENDPOINT',
+  user: 'DSQL_MIGRATIONS_USER',
+} as const;
+
+/** Adds the target options to a command; `resolveTarget` reads them. */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', `PostgreSQL connection URL (or ${TARGET_ENV.fallbackUrl}); DSQL-only syntax is translated`).env(TARGET_ENV.url))
+    .addOption(new Option('--endpoint <host>', 'Aurora DSQL cluster endpoint, <cluster-id>.dsql.<region>.on.aws').env(TARGET_ENV.endpoint))
+    .addOption(new Option('--region <region>', 'AWS region of the DSQL cluster (default: from the endpoint, else AWS_REGION)'))
+    .addOption(new Option('--user <role>', 'DSQL database role; admin signs a DbConnectAdmin token, others DbConnect').env(TARGET_ENV.user).default('admin'));
+}
+
+interface TargetOptionValues {
+  readonly url?: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly user: string;
+}
+
+/**
+ * Chooses the target: a flag on the command line wins over the environment, and DSQL_MIGRATIONS_*
+ * variables over DATABASE_URL (which many shells set for the application itself).
+ */
+export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process.env): Target {
+  const o = command.opts<TargetOptionValues>();
+  const source = (name: string) => command.getOptionValueSource(name);
+  const fromCli = { url: source('url') === 'cli', endpoint: source('endpoint') === 'cli' };
+  if (fromCli.url && fromCli.endpoint) throw new UsageError('--url and --endpoint name two targets: pass one of them');
+  let kind: 'url' | 'endpoint' | undefined = fromCli.url ? 'url' : fromCli.endpoint ? 'endpoint' : undefined;
+  if (!kind) {
+    if (o.url && o.endpoint) throw new UsageError(`both ${TARGET_ENV.url} and ${TARGET_ENV.endpoint} are set: unset one, or pass --url or --endpoint`);
+    kind = o.url ? 'url' : o.endpoint ? 'endpoint' : undefined;
+  }
+  if (kind === 'endpoint') return dsqlTarget(o.endpoint!, o.region, o.user, env);
+  const url = kind === 'url' ? o.url! : env[TARGET_ENV.fallbackUrl];
+  if (url) return postgresTarget(url);
+  throw new UsageError(
+    `no database to connect to: pass --url <postgres-url> or --endpoint <dsql-endpoint>, or set ${TARGET_ENV.url}, ${TARGET_ENV.endpoint} or ${TARGET_ENV.fallbackUrl}`,
+  );
+}
+
+function postgresTarget(url: string): Target {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${maskConnectionString(url)})`);
+  const description = maskConnectionString(url);
+  return { description, connect: quietSessions(postgresConnector(url), description) };
+}
+
+function dsqlTarget(endpoint: string, regionOption: string | undefined, user: string, env: NodeJS.ProcessEnv): Target {
+  if (!/^[a-z0-9.-]+$/i.test(endpoint)) throw new UsageError(`--endpoint takes a host name, <cluster-id>.dsql.<region>.on.aws (got ${JSON.stringify(endpoint)})`);
+  const region = dsqlRegion(endpoint, regionOption, env);
+  if (!region) throw new UsageError(`no AWS region for ${endpoint}: pass --region or set AWS_REGION`);
+  const description = `dsql://${user}@${endpoint} (${region})`;
+  return { description, dialect: 'dsql', connect: quietSessions(dsqlConnector({ endpoint, region, user }), description) };
+}
+
+/**
+ * node-postgres emits 'error' on an idle client whose server went away; unhandled, that kills the
+ * process. The runner sees the failure on its next query instead, and reconnects.
+ * A connection that cannot be opened is reported with the masked target, never the URL.
+ */
+function quietSessions(connect: ConnectFn, description: string): ConnectFn {
+  return async () => {
+    let session: SqlSession;
+    try {
+      session = await connect();
+    } catch (e) {
+      throw new ConnectionError(description, e);
+    }
+    (session as Partial<{ on(event: string, listener: () => void): void }>).on?.('error', () => undefined);
+    return session;
+  };
+}
+
+export class ConnectionError extends Error {
+  constructor(public readonly target: string, cause: unknown) {
+    const reason = (cause as { message?: string })?.message || String(cause);
+    super(`cannot connect to ${target}: ${reason}`);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** `postgres://app:****@db:5432/app`: user, host, port and database; the password and query string left out. */
+export function maskConnectionString(url: string): string {
+  try {
+    const u = new URL(url);
+    const auth = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':****' : ''}@` : '';
+    return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
+  } catch {
+    // Not a URL we can parse: show only the scheme, since anything after it may hold a password.
+    return `${url.split(':')[0]}://...`;
+  }
+}

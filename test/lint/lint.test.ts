@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadMigrations } from '../../src/engine/migration-set';
+import { RULES } from '../../src/lint/catalogue';
+import { formatDiagnostic, lintMigrations, lintSql } from '../../src/lint/lint';
+import { SHARED_DIR } from '../support/shared';
+
+describe('severities', () => {
+  const sql = 'CREATE INDEX IF NOT EXISTS i ON t (c);\nUPDATE t SET a = 1;';
+
+  test('each rule has its default severity', () => {
+    expect(lintSql('m.sql', sql).map((d) => [d.ruleId, d.severity])).toEqual([
+      ['index-requires-async', 'error'],
+      ['unbounded-dml', 'warning'],
+    ]);
+  });
+
+  test('an option lowers, raises or switches off a rule', () => {
+    const ds = lintSql('m.sql', sql, { rules: { 'index-requires-async': 'warning', 'unbounded-dml': 'error' } });
+    expect(ds.map((d) => [d.ruleId, d.severity])).toEqual([['index-requires-async', 'warning'], ['unbounded-dml', 'error']]);
+    expect(lintSql('m.sql', sql, { rules: { 'unbounded-dml': 'off' } }).map((d) => d.ruleId)).toEqual(['index-requires-async']);
+  });
+
+  test('an unknown rule id or setting is refused', () => {
+    expect(() => lintSql('m.sql', sql, { rules: { 'index-async': 'off' } })).toThrow(/Unknown lint rule id\(s\): index-async/);
+    expect(() => lintSql('m.sql', sql, { rules: { truncate: 'fatal' as never } })).toThrow(/'error', 'warning' or 'off'/);
+  });
+});
+
+describe('diagnostics', () => {
+  test('carry file, position, rule, message, fixability and documentation link', () => {
+    const [d] = lintSql('0002_idx.sql', '-- indexes\n\n  CREATE INDEX IF NOT EXISTS i ON t (c);');
+    expect(d).toEqual({
+      fileName: '0002_idx.sql',
+      line: 3,
+      column: 10,
+      ruleId: 'index-requires-async',
+      severity: 'error',
+      message: expect.stringContaining('ASYNC'),
+      fixable: true,
+      docUrl: 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/create-index-syntax-support.html',
+    });
+    expect(formatDiagnostic(d)).toBe(`0002_idx.sql:3:10 error index-requires-async ${d.message}`);
+  });
+
+  test('a file that cannot be split yields one syntax-error diagnostic where the problem starts', () => {
+    expect(lintSql('m.sql', "SELECT 1;\nSELECT 'open;").map((d) => `${d.line}:${d.column}:${d.ruleId}`)).toEqual(['2:8:syntax-error']);
+  });
+
+  test('every rule has a kebab-case id, a message, a DSQL doc link and a dsql-facts reference', () => {
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(r.message.length).toBeGreaterThan(10);
+      expect(r.docUrl).toMatch(/^https:\/\/(docs\.aws\.amazon\.com\/aurora-dsql\/|github\.com\/awslabs\/)/);
+      expect(r.fact).toBeTruthy();
+    }
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+  });
+});
+
+describe('migration sets', () => {
+  test("this repository's migrations lint without a diagnostic", () => {
+    const migrations = loadMigrations(path.join(__dirname, '..', '..', 'migrations'));
+    expect(migrations.length).toBeGreaterThan(0);
+    expect(lintMigrations(migrations).map(formatDiagnostic)).toEqual([]);
+  });
+
+  test('diagnostics of several files keep their file names', () => {
+    const ds = lintMigrations([
+      { fileName: '0001_a.sql', sql: 'CREATE TABLE IF NOT EXISTS t (id SERIAL);' },
+      { fileName: '0002_b.sql', sql: 'TRUNCATE t;' },
+    ]);
+    expect(ds.map((d) => `${d.fileName}:${d.ruleId}`)).toEqual(['0001_a.sql:serial-type', '0002_b.sql:truncate']);
+  });
+
+  test('1,000 files lint well within a second or two', () => {
+    const sql = fs.readFileSync(path.join(__dirname, '..', '..', 'migrations', '0001_initial_schema.sql'), 'utf8')
+      + '\nCREATE INDEX i ON t (c);\nALTER TABLE t ADD COLUMN d INT DEFAULT 1;\nBEGIN;\nCREATE TABLE a (id SERIAL);\nINSERT INTO a VALUES (1);\nCOMMIT;\n';
+    const files = Array.from({ length: 1000 }, (_, i) => ({ fileName: `${String(i).padStart(4, '0')}_x.sql`, sql }));
+    const started = process.hrtime.bigint();
+    const ds = lintMigrations(files);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(ds.length).toBeGreaterThanOrEqual(5000);
+    expect(ms).toBeLessThan(2000);
+  });
+});
+
+/** Files that ran on real DSQL clusters must not be flagged as errors (issue 3). */
+const corpus = path.join(SHARED_DIR, 'corpus');
+const describeCorpus = fs.existsSync(corpus) ? describe : describe.skip;
+if (!fs.existsSync(corpus)) console.warn(`Skipping the real-DSQL corpus tests: ${corpus} is absent (set DSQL_MIGRATIONS_SHARED_DIR)`);
+
+describeCorpus('SQL that ran on real DSQL clusters', () => {
+  const files = [
+    path.join(corpus, 'seed-origin', '0001_initial_schema.sql'),
+    path.join(corpus, 'seed-origin', '0002_create_indexes.sql'),
+    ...fs.existsSync(corpus) ? fs.readdirSync(path.join(corpus, 'aws-samples-aurora-dsql-samples', 'flyway-extension')).map((f) => path.join(corpus, 'aws-samples-aurora-dsql-samples', 'flyway-extension', f)) : [],
+  ];
+
+  test.each(files.map((f) => [path.relative(corpus, f), f]))('%s has no error', (_name, file) => {
+    expect(lintSql(path.basename(file), fs.readFileSync(file, 'utf8')).filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+  });
+
+  test('the seed files lint without any diagnostic', () => {
+    const ds = files.slice(0, 2).flatMap((f) => lintSql(path.basename(f), fs.readFileSync(f, 'utf8')));
+    expect(ds.map(formatDiagnostic)).toEqual([]);
+  });
+
+  test('the Flyway samples draw only the warnings that apply to them', () => {
+    const ds = files.slice(2).flatMap((f) => lintSql(path.basename(f), fs.readFileSync(f, 'utf8')));
+    expect(ds.map((d) => `${d.fileName} ${d.ruleId}`).sort()).toEqual([
+      'V13__drop_sessions_revoked_at.sql drop-without-if-exists',
+      'V4__add_user_role_column.sql create-without-if-not-exists',
+      'V8__add_users_last_login_at.sql create-without-if-not-exists',
+      'V9__backfill_users_last_login_at.sql unbounded-dml',
+    ]);
+  });
+});
