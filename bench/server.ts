@@ -8,11 +8,10 @@
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { createDatabase, DATABASE_URL_ENV } from '../test/support/local-postgres';
+import { createDatabase, DATABASE_URL_ENV, freePort } from '../test/support/local-postgres';
 
 export interface BenchServer {
   readonly url: string;
@@ -144,16 +143,6 @@ async function startEmbedded(): Promise<{ url: string; dataDir: string; stop(): 
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, dataDir, stop: () => server.stop() };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux build Node.js supports
 

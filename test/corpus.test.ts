@@ -1,19 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client } from 'pg';
-import { freshDatabase } from './support/database';
+import { freshDatabase, queryRows as rows } from './support/database';
 import { cfnEvent, localHandlers, synthExample, tempDir } from './support/harness';
 import { corpusPath } from './support/shared';
 
-async function rows(url: string, sql: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Copies files into a migrations folder under new names, and applies them through synth + the real handler. */
 async function applyThroughHandler(files: Array<[source: string, target: string]>) {

@@ -1,24 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client } from 'pg';
 import { createHandlers, summarizeVersions } from '../lambda/handler';
 import { postgresConnector } from '../lambda/postgres-connection';
-import { freshDatabase } from './support/database';
+import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
 import { readManifest } from '../src/engine/manifest';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
 const exampleFiles = fs.readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
 
-async function query(url: string, sql: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A migrations folder with the example files up to `count`, plus extra files. */
 function folder(count: number, extra: Record<string, string> = {}): string {
@@ -70,7 +60,7 @@ describe('migration handler on PostgreSQL 16', () => {
     const second = synth(folder(exampleFiles.length));
     const response = await localHandlers(url, second.outdir).onEvent(cfnEvent('Update', second.properties, { oldProperties: first.properties }));
     expect(response.Data).toMatchObject({ AppliedThisDeployment: exampleFiles.slice(3).map((f) => f.slice(0, 4)).join(','), AppliedCount: String(exampleFiles.length) });
-    expect(response.PhysicalResourceId).toBe(cfnEvent('Update', second.properties).PhysicalResourceId);
+    expect(response.PhysicalResourceId).toBe((cfnEvent('Update', second.properties) as { PhysicalResourceId: string }).PhysicalResourceId);
     const after = await query(url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version');
     expect(after.slice(0, 3)).toEqual(appliedAt);
 

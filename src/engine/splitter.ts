@@ -196,7 +196,7 @@ export function splitStatements(sql: string): SplitResult {
 }
 
 /** Returns the offset just past the closing quote, or -1 when the quote never closes. */
-function scanQuoted(sql: string, from: number, quote: string, backslashEscapes: boolean): number {
+export function scanQuoted(sql: string, from: number, quote: string, backslashEscapes: boolean): number {
   let j = from + 1;
   while (j < sql.length) {
     const ch = sql[j];

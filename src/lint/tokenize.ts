@@ -1,3 +1,5 @@
+import { scanQuoted } from '../engine/splitter';
+
 /**
  * A lightweight SQL token stream for the lint rules: enough to find keywords, identifiers and
  * bracket nesting outside strings and comments, without a full PostgreSQL grammar.
@@ -137,23 +139,8 @@ function skipBlockComment(sql: string, from: number): number {
 
 /** Offset just past the closing quote (doubled quotes are escapes), or the end of the text. */
 function endOfQuoted(sql: string, openAt: number, quote: string, backslashEscapes: boolean): number {
-  let j = openAt + 1;
-  while (j < sql.length) {
-    const ch = sql[j];
-    if (backslashEscapes && ch === '\\') {
-      j += 2;
-      continue;
-    }
-    if (ch === quote) {
-      if (sql[j + 1] === quote) {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  return sql.length;
+  const end = scanQuoted(sql, openAt, quote, backslashEscapes);
+  return end < 0 ? sql.length : end;
 }
 
 /** The value of an identifier token: unquoted words fold to lower case, quoted ones keep theirs. */

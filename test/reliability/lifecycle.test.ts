@@ -1,25 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client } from 'pg';
 import { createHandlers } from '../../lambda/handler';
 import { postgresConnector } from '../../lambda/postgres-connection';
 import { translateForPostgres } from '../../src/engine/dialect';
 import { readManifest } from '../../src/engine/manifest';
 import { ConnectFn, SqlSession } from '../../src/engine/runner';
-import { freshDatabase } from '../support/database';
+import { freshDatabase, queryRows as sql } from '../support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, tempDir } from '../support/harness';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'migrations');
 
-async function sql(url: string, text: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 function synthFolder(count: number) {
   const dir = tempDir('lifecycle-migrations');

@@ -1,23 +1,13 @@
-import { Client } from 'pg';
 import { postgresConnector } from '../../lambda/postgres-connection';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet, readMigrationStatus, RunOptions } from '../../src/engine/runner';
-import { freshDatabase } from '../support/database';
+import { freshDatabase, queryRows as sql } from '../support/database';
 import { instrumentedConnector, QueryLog } from '../support/sessions';
 
 const files = (set: Record<string, string>) => parseMigrations(Object.entries(set).map(([fileName, text]) => ({ fileName, sql: text })));
 const apply = (url: string, set: Record<string, string>, options: RunOptions = {}) =>
   applyMigrationSet(postgresConnector(url), files(set), { strict: true, dialect: 'postgresql', lockPollMs: 20, ...options });
 
-async function sql(url: string, text: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const base = {
   '0001_items.sql': 'CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY, label TEXT);',

@@ -62,7 +62,8 @@ export async function createDatabase(serverUrl: string, prefix = 'test'): Promis
   return url.toString();
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client } from 'pg';
+import { queryRows as query } from '../../support/database';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI_BUNDLE = path.join(ROOT, 'assets', 'cli', 'index.js');
@@ -52,15 +52,7 @@ export async function publicTables(url: string): Promise<string[]> {
   return query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").then((rows) => rows.map((r) => String(r.tablename)));
 }
 
-export async function query(url: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { query };
 
 /** No ANSI escape sequences: output that is not a terminal is plain. */
 export const ANSI = /\u001b\[/;
