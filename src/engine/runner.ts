@@ -224,6 +224,15 @@ class Run {
 
   /** The files to apply now, after checking drift and order; warnings for what is only reported. */
   private work(state: DatabaseState): Migration[] {
+    // The common no-op: every file recorded, unchanged, nothing else recorded or in progress.
+    // One lookup per file, without building a status for each (constant-cost deploys).
+    if (state.ledger.size === 0 && state.records.size === this.migrations.length) {
+      const unchanged = this.migrations.every((m) => {
+        const record = state.records.get(m.version);
+        return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
+      });
+      if (unchanged) return [];
+    }
     const statuses = computeStatus(this.migrations, state);
     const byVersion = new Map(this.migrations.map((m) => [m.version, m]));
     const latestFile = this.migrations[this.migrations.length - 1]?.version;
