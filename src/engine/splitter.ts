@@ -110,20 +110,8 @@ export function splitStatements(sql: string): SplitResult {
       continue;
     }
     if (c === '/' && next === '*') {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (sql[j] === '/' && sql[j + 1] === '*') {
-          depth++;
-          j += 2;
-        } else if (sql[j] === '*' && sql[j + 1] === '/') {
-          depth--;
-          j += 2;
-        } else {
-          j++;
-        }
-      }
-      if (depth > 0) fail('unterminated block comment', i);
+      const j = scanBlockComment(sql, i);
+      if (j < 0) fail('unterminated block comment', i);
       comments.push({ text: sql.slice(i, j), line: position(i).line, offset: i, block: true });
       i = j;
       continue;
@@ -193,6 +181,24 @@ export function splitStatements(sql: string): SplitResult {
     }
     prevWord = word;
   }
+}
+
+/** Returns the offset just past a (nested) block comment opened at `from`, or -1 when it never closes. */
+export function scanBlockComment(sql: string, from: number): number {
+  let depth = 1;
+  let j = from + 2;
+  while (j < sql.length && depth > 0) {
+    if (sql[j] === '/' && sql[j + 1] === '*') {
+      depth++;
+      j += 2;
+    } else if (sql[j] === '*' && sql[j + 1] === '/') {
+      depth--;
+      j += 2;
+    } else {
+      j++;
+    }
+  }
+  return depth > 0 ? -1 : j;
 }
 
 /** Returns the offset just past the closing quote, or -1 when the quote never closes. */

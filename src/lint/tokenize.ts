@@ -1,4 +1,4 @@
-import { scanQuoted } from '../engine/splitter';
+import { scanBlockComment, scanQuoted } from '../engine/splitter';
 
 /**
  * A lightweight SQL token stream for the lint rules: enough to find keywords, identifiers and
@@ -121,20 +121,8 @@ export function tokenize(sql: string): Token[] {
 }
 
 function skipBlockComment(sql: string, from: number): number {
-  let depth = 1;
-  let j = from + 2;
-  while (j < sql.length && depth > 0) {
-    if (sql[j] === '/' && sql[j + 1] === '*') {
-      depth++;
-      j += 2;
-    } else if (sql[j] === '*' && sql[j + 1] === '/') {
-      depth--;
-      j += 2;
-    } else {
-      j++;
-    }
-  }
-  return j;
+  const end = scanBlockComment(sql, from);
+  return end < 0 ? sql.length : end;
 }
 
 /** Offset just past the closing quote (doubled quotes are escapes), or the end of the text. */
