@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { Dialect, translateForPostgres } from '../../src/engine/dialect';
 import { Migration } from '../../src/engine/migration-set';
-import { compareVersions } from '../../src/engine/naming';
 import { PlannedStatement } from '../../src/engine/plan';
 import { detectDialect, MigrationStateError, readMigrationStatus } from '../../src/engine/runner';
+import { selectWork as selectEngineWork } from '../../src/engine/selection';
 import { MigrationStatus } from '../../src/engine/status';
 import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
@@ -12,68 +12,22 @@ import { addTargetOptions, resolveTarget, Target } from '../target';
 import { plural } from './lint';
 import { addPolicyOptions, PolicyOptions } from './policy';
 
-export interface PlannedFile {
-  readonly migration: Migration;
-  /** 0-based index of the first statement to run: > 0 when an earlier run stopped halfway. */
-  readonly from: number;
-}
-
-export interface RunSelection {
-  /** Files recorded as a baseline without running, when --baseline applies. */
-  readonly baseline: Migration[];
-  readonly files: PlannedFile[];
-  readonly warnings: string[];
-}
-
 /**
- * What `apply` would do with these statuses. Mirrors the runner's own choice (src/engine/runner.ts
- * `work` and `needsBaseline`): missing and rolled-back files only warn, a database ahead of the set
- * gets nothing, changed and out-of-order files stop the run unless accepted.
+ * What `apply` would do with these statuses: the runner's own decision (src/engine/selection.ts),
+ * with the CLI's flags as the policy.
  */
-export function selectWork(migrations: ReadonlyArray<Migration>, statuses: ReadonlyArray<MigrationStatus>, policy: PolicyOptions): RunSelection {
-  const warnings: string[] = [];
-  const problems: string[] = [];
-  const latestFile = migrations[migrations.length - 1]?.version;
-  const recorded = statuses.filter((s) => ['applied', 'baseline', 'changed', 'missing'].includes(s.state));
-  for (const s of statuses) {
-    if (s.state === 'missing') warnings.push(`${s.version}_${s.name} is recorded in schema_migrations but has no file in this set`);
-    if (s.state === 'rolled-back') warnings.push(`${s.fileName} was applied before and its record was deleted later; it is not applied again`);
-    if (s.state === 'changed') {
-      const message = `${s.fileName} was changed after it was applied: recorded checksum ${s.recordedChecksum}, file checksum ${s.checksum}`;
-      if (policy.acceptChanged) warnings.push(`${message} (accepted)`);
-      else problems.push(`${message}. Restore the file as it was applied and put the change in a new migration, or pass --accept-changed.`);
-    }
+export function selectWork(migrations: ReadonlyArray<Migration>, statuses: ReadonlyArray<MigrationStatus>, policy: PolicyOptions) {
+  try {
+    const selection = selectEngineWork(migrations, statuses, {
+      onChangedFile: policy.acceptChanged ? 'accept' : 'fail',
+      outOfOrder: policy.outOfOrder ? 'apply' : 'fail',
+      baselineVersion: policy.baseline,
+    });
+    return { ...selection, warnings: selection.notices.map((n) => n.message) };
+  } catch (e) {
+    if (e instanceof MigrationStateError) throw new MigrationStateError(`apply would stop:\n${e.message}`);
+    throw e;
   }
-  const ahead = recorded.filter((s) => /^\d+$/.test(s.version) && (latestFile === undefined || compareVersions(s.version, latestFile) > 0));
-  if (ahead.length > 0) {
-    warnings.push(`the database holds versions newer than this set (${ahead.map((s) => s.version).join(', ')}); nothing is applied`);
-    return { baseline: [], files: [], warnings };
-  }
-  if (problems.length > 0) throw new MigrationStateError(`apply would stop:\n${problems.join('\n')}`);
-
-  const byVersion = new Map(migrations.map((m) => [m.version, m]));
-  const inProgress = statuses.some((s) => s.state === 'in-progress');
-  if (policy.baseline !== undefined && recorded.length === 0 && !inProgress) {
-    // Nothing recorded: the files up to the baseline are recorded, the rest is pending.
-    const baseline = migrations.filter((m) => compareVersions(m.version, policy.baseline!) <= 0);
-    const files = migrations.filter((m) => compareVersions(m.version, policy.baseline!) > 0).map((migration) => ({ migration, from: 0 }));
-    return { baseline, files, warnings };
-  }
-  const files: PlannedFile[] = [];
-  for (const s of statuses) {
-    const migration = byVersion.get(s.version);
-    if (!migration) continue;
-    if (s.state === 'pending') {
-      files.push({ migration, from: 0 });
-    } else if (s.state === 'in-progress') {
-      files.push({ migration, from: s.statementsDone ?? 0 });
-    } else if (s.state === 'out-of-order') {
-      if (policy.outOfOrder) files.push({ migration, from: 0 });
-      else problems.push(`${s.fileName} is older than the newest applied migration and was never applied. Give it a later version, or pass --out-of-order.`);
-    }
-  }
-  if (problems.length > 0) throw new MigrationStateError(`apply would stop:\n${problems.join('\n')}`);
-  return { baseline: [], files, warnings };
 }
 
 /** One transaction as the runner sends it. */

@@ -8,6 +8,7 @@ import { LeaseLock } from './lock';
 import { Migration } from './migration-set';
 import { compareVersions } from './naming';
 import { PlannedStatement, TransactionUnit } from './plan';
+import { selectWork } from './selection';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
 
@@ -233,49 +234,13 @@ class Run {
       });
       if (unchanged) return [];
     }
-    const statuses = computeStatus(this.migrations, state);
-    const byVersion = new Map(this.migrations.map((m) => [m.version, m]));
-    const latestFile = this.migrations[this.migrations.length - 1]?.version;
-    const ahead = [...state.records.keys()].filter((v) => /^\d+$/.test(v) && (latestFile === undefined || compareVersions(v, latestFile) > 0));
-    const todo: Migration[] = [];
-    const problems: string[] = [];
-    const warn = (event: RunnerEvent['event'], message: string, extra: Record<string, unknown> = {}) => {
-      if (!this.warnings.includes(message)) {
-        this.warnings.push(message);
-        this.log({ event, message, ...extra });
-      }
-    };
-    for (const s of statuses) {
-      if (s.state === 'missing') warn('missing-file', `${s.version}_${s.name} is recorded in schema_migrations but has no file in this set`, { version: s.version });
-      if (s.state === 'changed') {
-        const message = `${s.fileName} was changed after it was applied: recorded checksum ${s.recordedChecksum}, file checksum ${s.checksum}`;
-        if (this.options.onChangedFile === 'accept') warn('changed-file', `${message} (accepted)`, { version: s.version });
-        else problems.push(`${message}. Restore the file as it was applied and put the change in a new migration, or accept changed files explicitly.`);
-      }
-      if (s.state === 'rolled-back') {
-        warn('rolled-back', `${s.fileName} was applied before and its record was deleted later (a forward rollback); it is not applied again. Give it a new version to apply it again.`, { version: s.version });
-      }
+    const selection = selectWork(this.migrations, computeStatus(this.migrations, state), this.options);
+    for (const notice of selection.notices) {
+      if (this.warnings.includes(notice.message)) continue;
+      this.warnings.push(notice.message);
+      this.log({ event: notice.event, message: notice.message, ...(notice.version ? { version: notice.version } : {}) });
     }
-    if (ahead.length > 0) {
-      // CloudFormation rolling back sends the previous, shorter set: the database is ahead of it.
-      // Nothing is applied; the deploy reports the database as it is.
-      warn('database-ahead', `the database holds versions newer than this set (${ahead.sort(compareVersions).join(', ')}); nothing is applied (a stack rollback?)`);
-      return [];
-    }
-    if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
-    for (const s of statuses) {
-      if (s.state === 'pending' || s.state === 'in-progress') {todo.push(byVersion.get(s.version)!);} else if (s.state === 'out-of-order') {
-        if (this.options.outOfOrder === 'apply') {todo.push(byVersion.get(s.version)!);} else {
-          const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop();
-          problems.push(
-            `${s.fileName} is older than the newest applied migration ${latest} and was never applied. ` +
-              `Rename it to a version after ${latest}, or allow out-of-order migrations explicitly.`,
-          );
-        }
-      }
-    }
-    if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
-    return todo;
+    return selection.files.map((f) => f.migration);
   }
 
   private needsBaseline(state: DatabaseState): boolean {

@@ -1,0 +1,95 @@
+import { MigrationStateError } from './errors';
+import { Migration } from './migration-set';
+import { compareVersions } from './naming';
+import { MigrationStatus } from './status';
+
+/** The decisions a user may change about what a run applies. */
+export interface SelectionPolicy {
+  /** A file changed after it was applied: fail (default), or accept it with a warning. */
+  readonly onChangedFile?: 'fail' | 'accept';
+  /** A never-applied file older than the newest applied version: fail (default), or apply it. */
+  readonly outOfOrder?: 'fail' | 'apply';
+  /** With nothing recorded, record the files up to this version without running them. */
+  readonly baselineVersion?: string;
+}
+
+/** Something a run reports and goes on with. */
+export interface SelectionNotice {
+  readonly event: 'missing-file' | 'changed-file' | 'rolled-back' | 'database-ahead';
+  readonly message: string;
+  readonly version?: string;
+}
+
+export interface WorkSelection {
+  /** Files to record as a baseline without running them. */
+  readonly baseline: Migration[];
+  /** Files to apply, in order, each from its first statement not known to be committed. */
+  readonly files: Array<{ readonly migration: Migration; readonly from: number }>;
+  readonly notices: SelectionNotice[];
+}
+
+const RECORDED = new Set(['applied', 'baseline', 'changed', 'missing']);
+
+/**
+ * What a run applies, given every file's state: the one decision shared by the runner and the
+ * CLI's `plan`. Missing and rolled-back files are reported; a database ahead of the set (a stack
+ * rollback) gets nothing; changed and out-of-order files stop the run unless the policy accepts them.
+ */
+export function selectWork(
+  migrations: ReadonlyArray<Migration>, statuses: ReadonlyArray<MigrationStatus>, policy: SelectionPolicy = {},
+): WorkSelection {
+  const notices: SelectionNotice[] = [];
+  const problems: string[] = [];
+  for (const s of statuses) {
+    if (s.state === 'missing') {
+      notices.push({ event: 'missing-file', message: `${s.version}_${s.name} is recorded in schema_migrations but has no file in this set`, version: s.version });
+    } else if (s.state === 'changed') {
+      const message = `${s.fileName} was changed after it was applied: recorded checksum ${s.recordedChecksum}, file checksum ${s.checksum}`;
+      if (policy.onChangedFile === 'accept') notices.push({ event: 'changed-file', message: `${message} (accepted)`, version: s.version });
+      else problems.push(`${message}. Restore the file as it was applied and put the change in a new migration, or accept changed files explicitly.`);
+    } else if (s.state === 'rolled-back') {
+      notices.push({
+        event: 'rolled-back',
+        message: `${s.fileName} was applied before and its record was deleted later (a forward rollback); it is not applied again. Give it a new version to apply it again.`,
+        version: s.version,
+      });
+    }
+  }
+  const recorded = statuses.filter((s) => RECORDED.has(s.state) && /^\d+$/.test(s.version)).map((s) => s.version).sort(compareVersions);
+  const latestFile = migrations[migrations.length - 1]?.version;
+  const ahead = recorded.filter((v) => latestFile === undefined || compareVersions(v, latestFile) > 0);
+  if (ahead.length > 0) {
+    // CloudFormation rolling back sends the previous, shorter set: the database is ahead of it.
+    // Nothing is applied; the deploy reports the database as it is.
+    notices.push({ event: 'database-ahead', message: `the database holds versions newer than this set (${ahead.join(', ')}); nothing is applied (a stack rollback?)` });
+    return { baseline: [], files: [], notices };
+  }
+  if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
+
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const inProgress = statuses.some((s) => s.state === 'in-progress');
+  if (policy.baselineVersion !== undefined && recorded.length === 0 && !inProgress) {
+    const upTo = policy.baselineVersion;
+    return {
+      baseline: migrations.filter((m) => compareVersions(m.version, upTo) <= 0),
+      files: migrations.filter((m) => compareVersions(m.version, upTo) > 0).map((migration) => ({ migration, from: 0 })),
+      notices,
+    };
+  }
+  const latest = recorded[recorded.length - 1];
+  const files: Array<{ migration: Migration; from: number }> = [];
+  for (const s of statuses) {
+    const migration = byVersion.get(s.version);
+    if (!migration) continue;
+    if (s.state === 'pending') {files.push({ migration, from: 0 });} else if (s.state === 'in-progress') {files.push({ migration, from: s.statementsDone ?? 0 });} else if (s.state === 'out-of-order') {
+      if (policy.outOfOrder === 'apply') {files.push({ migration, from: 0 });} else {
+        problems.push(
+          `${s.fileName} is older than the newest applied migration ${latest} and was never applied. ` +
+            `Rename it to a version after ${latest}, or allow out-of-order migrations explicitly.`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
+  return { baseline: [], files, notices };
+}
