@@ -1,6 +1,34 @@
 import { JsonFile, awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
+/**
+ * The unit tier: pure engine and lint tests, which need neither PostgreSQL nor the bundles. A file
+ * under test/unit/ belongs to it; the others listed here are older files kept where they are.
+ * Everything else under test/ is the db tier, which starts one PostgreSQL 16 for the run (jest runs a
+ * project's globalSetup only when it runs a test of that project).
+ */
+const UNIT_TESTS = ['test/unit/', 'test/lint/', 'test/splitter.test.ts', 'test/migration-set.test.ts'];
+
+function testTiers(): Array<Record<string, unknown>> {
+  const common = {
+    rootDir: '.',
+    clearMocks: true,
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+  };
+  const unitMatch = UNIT_TESTS.map((p) => (p.endsWith('/') ? `<rootDir>/${p}**/*.test.ts` : `<rootDir>/${p}`));
+  return [
+    { ...common, displayName: 'unit', testMatch: unitMatch },
+    {
+      ...common,
+      displayName: 'db',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...UNIT_TESTS.map((p) => `^<rootDir>/${p.replace(/\./g, '\\.')}`)],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ];
+}
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-dsql-migrations',
   description:
@@ -46,8 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // Two tiers (see TEST_TIERS below): `unit` never starts PostgreSQL, `db` does.
+      projects: testTiers(),
       testTimeout: 120_000,
       collectCoverage: false,
     },
@@ -147,6 +175,14 @@ project.addTask('rosetta', {
 });
 project.gitignore.exclude('/.jsii.tabl.json');
 // --- end production readiness ---
+
+// `test` runs both tiers (all projects); these run one.
+for (const tier of ['unit', 'db']) {
+  project.addTask(`test:${tier}`, {
+    description: `Run the ${tier} test tier${tier === 'unit' ? ' (no PostgreSQL, no bundles)' : ' (starts PostgreSQL 16)'}`,
+    steps: [{ exec: `jest --selectProjects ${tier} --passWithNoTests --ci`, receiveArgs: true }],
+  });
+}
 
 project.addTask('bench', {
   description: 'Run the benchmarks against an embedded PostgreSQL 16 and write docs/benchmarks.md',

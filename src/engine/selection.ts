@@ -64,10 +64,10 @@ export function selectWork(
     notices.push({ event: 'database-ahead', message: `the database holds versions newer than this set (${ahead.join(', ')}); nothing is applied (a stack rollback?)` });
     return { baseline: [], files: [], notices };
   }
-  if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
 
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   const inProgress = statuses.some((s) => s.state === 'in-progress');
+  // With nothing recorded no file can be changed, so `problems` is empty here.
   if (policy.baselineVersion !== undefined && recorded.length === 0 && !inProgress) {
     const upTo = policy.baselineVersion;
     return {
