@@ -1,5 +1,5 @@
 /**
- * The benchmarks of issue 6: `npx projen bench` (bundles the handler, then runs this file).
+ * The benchmarks: `npx projen bench` (bundles the handler, then runs this file).
  * Writes docs/benchmarks.md and prints the results table.
  *
  * Environment: BENCH_FILES (corpus files, default 200), BENCH_RUNS (runs per variant, default 9),

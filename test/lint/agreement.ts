@@ -54,7 +54,7 @@ export interface AgreementCase {
 
 /**
  * - verdict: clean/flagged differs, or the fix output is not equivalent to the expected fix
- *   (the agreement the issue asks for);
+ *   (the agreement that counts);
  * - strict: only a finer assertion differs (fix tier, fixability, exit code, message or output
  *   substrings, rules that must be absent).
  */
