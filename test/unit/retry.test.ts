@@ -29,7 +29,8 @@ const errors: Array<[string, unknown, { retry: boolean; lost: boolean; done: boo
 
 describe('error classification', () => {
   test.each(errors)('%s', (_, error, expected) => {
-    expect({ retry: isRetryable(error), lost: isConnectionLost(error), done: isAlreadyDone(error), limit: isTransactionLimit(error) }).toEqual(expected);
+    const classified = { retry: isRetryable(error), lost: isConnectionLost(error), done: isAlreadyDone(error), limit: isTransactionLimit(error) };
+    expect(classified).toEqual(expected);
   });
 });
 

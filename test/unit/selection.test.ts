@@ -1,7 +1,7 @@
+import { DatabaseSpec, database, files } from './states';
 import { MigrationStateError } from '../../src/engine/errors';
 import { SelectionPolicy, selectWork } from '../../src/engine/selection';
 import { computeStatus } from '../../src/engine/status';
-import { DatabaseSpec, database, files } from './states';
 
 /** What a run does with these files and this database: baseline versions, files with their first statement, notices. */
 function select(versions: string[], spec: DatabaseSpec, policy?: SelectionPolicy) {
@@ -31,8 +31,11 @@ const runs: Record<string, Row> = {
   'a file in progress resumes after its committed statements': { versions: ['0001', '0002'], db: { records: ['0001'], ledger: { '0002': 1 } }, files: ['0002@1'] },
   'a missing file is reported and the run goes on': { versions: ['0001', '0003'], db: { records: ['0001', '0002'] }, files: ['0003@0'], notices: ['missing-file:0002'] },
   'an accepted changed file is reported and not re-run': {
-    versions: ['0001', '0002'], db: { records: [{ version: '0001', checksum: 'other' }] }, policy: { onChangedFile: 'accept' },
-    files: ['0002@0'], notices: ['changed-file:0001'],
+    versions: ['0001', '0002'],
+    db: { records: [{ version: '0001', checksum: 'other' }] },
+    policy: { onChangedFile: 'accept' },
+    files: ['0002@0'],
+    notices: ['changed-file:0001'],
   },
   'a rolled-back file is reported and not applied again': { versions: ['0001', '0002'], db: { records: ['0001'], everApplied: ['0002'] }, notices: ['rolled-back:0002'] },
   'an out-of-order file is applied when the policy allows it': {
@@ -60,23 +63,28 @@ const runs: Record<string, Row> = {
 
 const failures: Record<string, { versions: string[]; db: DatabaseSpec; policy?: SelectionPolicy; message: RegExp }> = {
   'a changed file stops the run by default': {
-    versions: ['0001', '0002'], db: { records: [{ version: '0001', checksum: 'other' }] },
+    versions: ['0001', '0002'],
+    db: { records: [{ version: '0001', checksum: 'other' }] },
     message: /0001_m0001\.sql was changed after it was applied: recorded checksum recorded-elsewhere, file checksum [0-9a-f]{64}\. Restore the file/,
   },
   'an out-of-order file stops the run by default': {
-    versions: ['0001', '0002', '0003'], db: { records: ['0001', '0003'] },
+    versions: ['0001', '0002', '0003'],
+    db: { records: ['0001', '0003'] },
     message: /0002_m0002\.sql is older than the newest applied migration 0003 and was never applied\. Rename it to a version after 0003/,
   },
   'every changed file is named': {
-    versions: ['0001', '0002'], db: { records: [{ version: '0001', checksum: 'other' }, { version: '0002', checksum: 'other' }] },
+    versions: ['0001', '0002'],
+    db: { records: [{ version: '0001', checksum: 'other' }, { version: '0002', checksum: 'other' }] },
     message: /0001_m0001\.sql was changed[^]*\n0002_m0002\.sql was changed/,
   },
   'every out-of-order file is named': {
-    versions: ['0001', '0002', '0003'], db: { records: ['0003'] },
+    versions: ['0001', '0002', '0003'],
+    db: { records: ['0003'] },
     message: /0001_m0001\.sql is older[^]*\n0002_m0002\.sql is older/,
   },
   'a changed and an out-of-order file are both named in one failure': {
-    versions: ['0001', '0002', '0003'], db: { records: [{ version: '0001', checksum: 'other' }, '0003'] },
+    versions: ['0001', '0002', '0003'],
+    db: { records: [{ version: '0001', checksum: 'other' }, '0003'] },
     message: /0001_m0001\.sql was changed[^]*\n0002_m0002\.sql is older/,
   },
   'accepting changed files does not allow out-of-order ones': {
@@ -99,7 +107,8 @@ describe('selectWork', () => {
     const migrations = files('0001', '0002');
     const { notices } = selectWork(migrations, computeStatus(migrations, database(migrations, { records: ['0001'], everApplied: ['0002'] })));
     expect(notices).toEqual([{
-      event: 'rolled-back', version: '0002',
+      event: 'rolled-back',
+      version: '0002',
       message: '0002_m0002.sql was applied before and its record was deleted later (a forward rollback); it is not applied again. Give it a new version to apply it again.',
     }]);
   });

@@ -1,5 +1,5 @@
-import { computeStatus, MigrationState } from '../../src/engine/status';
 import { DatabaseSpec, database, files } from './states';
+import { computeStatus, MigrationState } from '../../src/engine/status';
 
 /** Each row: the files, what the database says, and every version's state in the order reported. */
 const table: Array<[string, string[], DatabaseSpec, Array<[string, MigrationState]>]> = [
