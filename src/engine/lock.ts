@@ -134,13 +134,18 @@ export class LeaseLock {
     try {
       if (this.held) {
         this.held = false;
-        await this.use((s) => withRetries(() => s.query(`DELETE FROM ${LOCK_TABLE} WHERE id = $1 AND owner = $2`, [LOCK_ID, this.options.owner])), Math.max(0, this.validUntil - Date.now()));
+        await this.use((s) => withRetries(() => s.query(`DELETE FROM ${LOCK_TABLE} WHERE id = $1 AND owner = $2`, [LOCK_ID, this.options.owner])), this.releaseWindow());
       }
     } finally {
       const session = this.session;
       this.session = undefined;
       await session?.end().catch(() => undefined);
     }
+  }
+
+  /** A release is worth retrying while the lease would otherwise block others, within the reconnect window. */
+  private releaseWindow(): number {
+    return Math.max(0, Math.min(this.options.reconnectMs ?? 60_000, this.validUntil - Date.now()));
   }
 
   private assertHeld(): void {

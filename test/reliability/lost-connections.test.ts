@@ -6,8 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyMigrations } from '../../cli/api';
+import { openClient, postgresConnector } from '../../lambda/postgres-connection';
+import { parseMigrations } from '../../src/engine/migration-set';
+import { applyMigrationSet, ConnectFn, RunnerEvent } from '../../src/engine/runner';
 import { freshDatabase, queryRows as sql } from '../support/database';
 import { cfnEvent, localHandlers, synthExample, tempDir } from '../support/harness';
+import { freePort } from '../support/local-postgres';
 import { isRunning, terminateRunnerBackends, waitUntil } from '../support/sessions';
 
 const FILES = {
@@ -73,4 +77,40 @@ test('the Lambda handler: backends terminated while it waits for the lease and b
   await terminateThroughout(url, run);
   expect((await run).Data).toMatchObject({ AppliedThisDeployment: '0001,0002,0003', Pending: '' });
   await expectAppliedOnce(url);
+});
+
+describe('a server that refuses connections for a while (a restart)', () => {
+  const files = parseMigrations(Object.entries(FILES).map(([fileName, text]) => ({ fileName, sql: text })));
+
+  /** Real connections, except numbers in `refused`, which go to a closed port (ECONNREFUSED). */
+  async function refusingConnector(url: string, refused: (n: number) => boolean): Promise<ConnectFn> {
+    const closed = await freePort();
+    let opened = 0;
+    return () => (refused(++opened) ? openClient({ host: '127.0.0.1', port: closed, user: 'x' }) : postgresConnector(url)());
+  }
+
+  test('refused reconnections are retried with backoff, and the run resumes', async () => {
+    const url = await freshDatabase('lost_refused');
+    // 1: the run's connection, 2: the lease's; the next three reconnections are refused.
+    const connect = await refusingConnector(url, (n) => n >= 3 && n <= 5);
+    const events: RunnerEvent[] = [];
+    const run = applyMigrationSet(connect, files, { strict: true, dialect: 'postgresql', log: (e) => events.push(e) });
+    await waitUntil(() => isRunning(url, 'SELECT pg_sleep(1)'), 'the first sleep');
+    await terminateRunnerBackends(url);
+    const result = await run;
+    expect(result.applied.map((m) => m.version)).toEqual(['0001', '0002', '0003']);
+    expect(events.filter((e) => e.event === 'reconnect-refused').map((e) => e.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
+    await expectAppliedOnce(url);
+  });
+
+  test('a server that stays down fails the run with the refusal once the reconnect window has passed', async () => {
+    const url = await freshDatabase('lost_down');
+    const connect = await refusingConnector(url, (n) => n >= 3);
+    const events: RunnerEvent[] = [];
+    const run = applyMigrationSet(connect, files, { strict: true, dialect: 'postgresql', reconnectWindowMs: 1000, log: (e) => events.push(e) });
+    await waitUntil(() => isRunning(url, 'SELECT pg_sleep(1)'), 'the first sleep');
+    await terminateRunnerBackends(url);
+    await expect(run).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(events.filter((e) => e.event === 'reconnect-refused').length).toBeGreaterThan(1);
+  });
 });
