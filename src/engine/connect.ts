@@ -10,7 +10,9 @@ export type ConnectFn = () => Promise<SqlSession>;
  * are retried with jittered exponential backoff until `windowMs` has passed; other errors (a wrong
  * password, a missing database) fail at once.
  */
-export async function reconnect(connect: ConnectFn, windowMs: number, onRefused?: (code: string | undefined, delayMs: number) => void): Promise<SqlSession> {
+export async function reconnect(
+  connect: ConnectFn, windowMs: number, onRefused?: (code: string | undefined, delayMs: number) => void,
+): Promise<SqlSession> {
   const giveUpAt = Date.now() + windowMs;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ConnectFn, reconnect } from './connect';
 import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
+import { ConnectFn, reconnect } from './connect';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';

@@ -68,7 +68,7 @@ describe('waiting for the lease', () => {
   test('one line when the wait starts, naming the holder and the expiry, then one per interval, not one per poll', async () => {
     const url = await freshDatabase('lease_wait_log');
     await applyMigrationSet(postgresConnector(url), [], base);
-    await sql(url, "CREATE TABLE IF NOT EXISTS schema_migrations_lock (id TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TIMESTAMPTZ NOT NULL DEFAULT NOW(), expires_at TIMESTAMPTZ NOT NULL); INSERT INTO schema_migrations_lock VALUES ('migrations', 'deploy-42', NOW(), NOW() + interval '1 hour')");
+    await sql(url, "INSERT INTO schema_migrations_lock VALUES ('migrations', 'deploy-42', NOW(), NOW() + interval '1 hour')");
     const events: RunnerEvent[] = [];
     const log: QueryLog = { queries: [] };
     await expect(
@@ -87,7 +87,8 @@ describe('a runner killed while it holds the lease', () => {
   test('SIGKILL mid-file: the next run takes the lease over once it expires and applies the file once', async () => {
     const url = await freshDatabase('lease_killed');
     await sql(url, 'CREATE TABLE naps (seconds INT); INSERT INTO naps VALUES (30)');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'support', 'hold-lease.ts'), url, '1000', 'doomed'], {
+    const script = path.join(__dirname, '..', 'support', 'hold-lease.ts');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, url, '1000', 'doomed'], {
       cwd: path.join(__dirname, '..', '..'),
       stdio: 'ignore',
     });
