@@ -72,7 +72,9 @@ describe('waiting for the lease', () => {
     const events: RunnerEvent[] = [];
     const log: QueryLog = { queries: [] };
     await expect(
-      applyMigrationSet(instrumentedConnector(url, {}, log), longFile, { ...base, lockPollMs: 10, lockWaitMs: 1500, lockWaitLogMs: 500, log: (e) => events.push(e) }),
+      applyMigrationSet(instrumentedConnector(url, {}, log), longFile, {
+        ...base, lockPollMs: 10, lockWaitMs: 1500, lockWaitLogMs: 500, log: (e) => events.push(e),
+      }),
     ).rejects.toThrow(/schema_migrations_lock is held by deploy-42 since .* \(lease until .*\)/);
     const waits = events.filter((e) => e.event === 'waiting-for-lock');
     const polls = log.queries.filter((q) => q.startsWith('SELECT owner, acquired_at, expires_at')).length;
@@ -99,8 +101,7 @@ describe('a runner killed while it holds the lease', () => {
     expect(await sql(url, 'SELECT owner FROM schema_migrations_lock')).toEqual([{ owner: 'doomed' }]);
     // The dead runner's statement still sleeps on the server; it never commits (its client is gone).
     await sql(url, 'UPDATE naps SET seconds = 0');
-    const events: RunnerEvent[] = [];
-    const result = await applyMigrationSet(postgresConnector(url), files(LONG_RUN_FILES), { ...base, leaseMs: 1000, lockWaitMs: 60_000, log: (e) => events.push(e) });
+    const result = await applyMigrationSet(postgresConnector(url), files(LONG_RUN_FILES), { ...base, leaseMs: 1000, lockWaitMs: 60_000 });
     expect(result.applied.map((m) => m.version)).toEqual(['0002']);
     expect(await sql(url, 'SELECT note FROM marks')).toEqual([{ note: 'once' }]);
     expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_migrations_lock')).toEqual([{ n: 0 }]);
