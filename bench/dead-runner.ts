@@ -11,21 +11,11 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client } from 'pg';
+import { queryRows as sql } from '../test/support/database';
 import { LONG_RUN_FILES } from '../test/support/hold-lease';
 import { createDatabase, startLocalPostgres } from '../test/support/local-postgres';
 
 const CLI = path.join(__dirname, '..', 'assets', 'cli', 'index.js');
-
-async function sql(url: string, text: string): Promise<Array<Record<string, unknown>>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 function apply(dir: string, url: string) {
   const child = spawn(process.execPath, [CLI, 'apply', '--dir', dir, '--url', url], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -29,6 +29,8 @@ export interface LeaseOptions {
   readonly waitLogMs?: number;
   /** How long to keep trying to reconnect the lease's own connection. @default 60000 */
   readonly reconnectMs?: number;
+  /** Aborting stops a wait for the lease. */
+  readonly signal?: AbortSignal;
   /** Told once when waiting starts, then every `waitLogMs`. */
   readonly onWait?: (holder: LeaseHolder & { readonly first: boolean; readonly waitedMs: number }) => void;
   readonly onRetry?: (code: string | undefined) => void;
@@ -79,6 +81,7 @@ export class LeaseLock {
     const deadline = started + (this.options.waitMs ?? 300_000);
     let nextReport = started;
     for (;;) {
+      this.options.signal?.throwIfAborted();
       const sent = Date.now();
       if (await this.use((s) => withRetries(() => this.tryAcquire(s), { onRetry: ({ code }) => this.options.onRetry?.(code) }))) {
         this.held = true;

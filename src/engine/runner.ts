@@ -215,6 +215,7 @@ class Run {
       waitMs: this.options.lockWaitMs,
       pollMs: this.options.lockPollMs,
       waitLogMs: this.options.lockWaitLogMs,
+      signal: this.options.signal,
       reconnectMs: this.options.reconnectWindowMs,
       onWait: (holder) => this.log({ event: 'waiting-for-lock', holder: holder.owner, since: holder.acquiredAt, until: holder.expiresAt, first: holder.first, waitedMs: holder.waitedMs }),
       onRetry: (code) => this.log({ event: 'retry', code, attempt: 1 }),

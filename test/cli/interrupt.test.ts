@@ -37,3 +37,27 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s stops apply before its next commit
   expect(await query(url, 'SELECT note FROM marks')).toEqual([{ note: 'once' }]);
   await query(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(seconds)%'");
 });
+
+test('Ctrl-C while apply waits for another runner\'s lease stops the wait and leaves that lease alone', async () => {
+  const url = await freshDatabase('cli_interrupt_wait');
+  const dir = writeMigrations(path.join(tempDir('cli-interrupt-wait'), 'migrations'), { '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT);' });
+  expect((await cli(['apply', '--dir', dir, '--url', url])).code).toBe(0);
+  writeMigrations(dir, { '0002_u.sql': 'CREATE TABLE IF NOT EXISTS u (id INT);' });
+  await query(url, "INSERT INTO schema_migrations_lock VALUES ('migrations', 'deploy-42', NOW(), NOW() + interval '1 hour')");
+  const child = spawn(process.execPath, [CLI_BUNDLE, 'apply', '--dir', dir, '--url', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let waiting: () => void;
+  const waited = new Promise<void>((resolve) => (waiting = resolve));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (stderr.includes('waiting for the migration lock held by deploy-42')) waiting();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await waited;
+  child.kill('SIGINT');
+  expect(await exited).toBe(1);
+  expect(stderr).toMatch(/waiting for the migration lock held by deploy-42 since \S+ \(lease until \S+\)\n/);
+  expect(stderr).toContain('SIGINT: Interrupted');
+  expect(await query(url, 'SELECT owner FROM schema_migrations_lock')).toEqual([{ owner: 'deploy-42' }]);
+  expect(await query(url, "SELECT count(*)::int AS n FROM schema_migrations WHERE version = '0002'")).toEqual([{ n: 0 }]);
+});
