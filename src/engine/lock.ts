@@ -131,12 +131,14 @@ export class LeaseLock {
 
   /** Stops the heartbeat and deletes the lease row, on a new connection if the lease's own was lost. */
   public async release(): Promise<void> {
+    const held = this.held;
+    // Not held any more: a renewal in flight schedules no further heartbeat.
+    this.held = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.renewal;
     try {
-      if (this.held) {
-        this.held = false;
+      if (held) {
         await this.use((s) => withRetries(() => s.query(`DELETE FROM ${LOCK_TABLE} WHERE id = $1 AND owner = $2`, [LOCK_ID, this.options.owner])), this.releaseWindow());
       }
     } finally {
