@@ -21,7 +21,7 @@ export type { AppliedMigration, RunnerEvent, RunResult } from '../src/engine/run
 export type { MigrationState, MigrationStatus } from '../src/engine/status';
 // Classes, so that callers can tell failures apart with instanceof.
 export { MigrationValidationError } from '../src/engine/migration-set';
-export { MigrationError, MigrationStateError } from '../src/engine/runner';
+export { LeaseLostError, MigrationError, MigrationStateError, RunInterruptedError } from '../src/engine/runner';
 
 /**
  * A connected client the caller owns, such as a node-postgres `Client`: migrations run on it and it
@@ -29,6 +29,9 @@ export { MigrationError, MigrationStateError } from '../src/engine/runner';
  */
 export interface QueryableClient {
   query(text: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /** node-postgres' event emitter: while migrations run, a lost connection's 'error' is handled. */
+  on?(event: 'error', listener: (e: Error) => void): unknown;
+  off?(event: 'error', listener: (e: Error) => void): unknown;
 }
 
 /** Where to connect: exactly one of `connectionString`, `client` or `endpoint`. */
@@ -58,6 +61,8 @@ export interface ApplyMigrationsOptions extends MigrationTarget {
   readonly baselineVersion?: string;
   /** Structured events: one per applied file, retry, reconnect. Never carries credentials. */
   readonly log?: RunOptions['log'];
+  /** Aborting stops the run before its next commit and releases its lease (rejects with `RunInterruptedError`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Applies the pending migrations in `migrationsPath` and returns what was applied. */
@@ -71,8 +76,10 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     outOfOrder: options.outOfOrder,
     baselineVersion: options.baselineVersion,
     log: options.log,
-    // A caller's client cannot be reopened: a lost connection fails the run at once.
-    maxReconnects: options.client ? 0 : undefined,
+    // A caller's client cannot be reopened: a lost connection fails the run at once, and the lease
+    // cannot have a connection of its own, so it is renewed between statements and lasts longer.
+    ...(options.client ? { maxReconnects: 0, leaseHeartbeat: false, leaseMs: 10 * 60_000 } : {}),
+    signal: options.signal,
   });
 }
 
@@ -89,9 +96,16 @@ function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?:
   }
   if (options.client) {
     const client = options.client;
-    // The runner ends every session it opens; this one belongs to the caller.
-    const session: SqlSession = { query: (text, params) => client.query(text, params), end: async () => undefined };
-    return { connect: async () => session };
+    // The runner ends every session it opens; this one belongs to the caller, who gets it back as
+    // it was. While the run uses it, a lost connection fails the run instead of crashing the process.
+    const ignore = () => undefined;
+    const session: SqlSession = { query: (text, params) => client.query(text, params), end: async () => void client.off?.('error', ignore) };
+    return {
+      connect: async () => {
+        client.on?.('error', ignore);
+        return session;
+      },
+    };
   }
   if (options.connectionString) return { connect: postgresConnector(options.connectionString) };
   const endpoint = options.endpoint!;

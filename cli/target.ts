@@ -4,7 +4,7 @@ import { UsageError } from './errors';
 import { dsqlConnector } from '../lambda/dsql-connection';
 import { postgresConnector } from '../lambda/postgres-connection';
 import { Dialect } from '../src/engine/dialect';
-import { ConnectFn, SqlSession } from '../src/engine/runner';
+import { ConnectFn } from '../src/engine/runner';
 
 /** Where `status`, `plan` and `apply` connect. */
 export interface Target {
@@ -63,7 +63,7 @@ export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process
 function postgresTarget(url: string): Target {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${maskConnectionString(url)})`);
   const description = maskConnectionString(url);
-  return { description, connect: quietSessions(postgresConnector(url), description) };
+  return { description, connect: maskingErrors(postgresConnector(url), description) };
 }
 
 function dsqlTarget(endpoint: string, regionOption: string | undefined, user: string, env: NodeJS.ProcessEnv): Target {
@@ -71,32 +71,28 @@ function dsqlTarget(endpoint: string, regionOption: string | undefined, user: st
   const region = dsqlRegion(endpoint, regionOption, env);
   if (!region) throw new UsageError(`no AWS region for ${endpoint}: pass --region or set AWS_REGION`);
   const description = `dsql://${user}@${endpoint} (${region})`;
-  return { description, dialect: 'dsql', connect: quietSessions(dsqlConnector({ endpoint, region, user }), description) };
+  return { description, dialect: 'dsql', connect: maskingErrors(dsqlConnector({ endpoint, region, user }), description) };
 }
 
-/**
- * node-postgres emits 'error' on an idle client whose server went away; unhandled, that kills the
- * process. The runner sees the failure on its next query instead, and reconnects.
- * A connection that cannot be opened is reported with the masked target, never the URL.
- */
-function quietSessions(connect: ConnectFn, description: string): ConnectFn {
+/** A connection that cannot be opened is reported with the masked target, never the URL. */
+function maskingErrors(connect: ConnectFn, description: string): ConnectFn {
   return async () => {
-    let session: SqlSession;
     try {
-      session = await connect();
+      return await connect();
     } catch (e) {
       throw new ConnectionError(description, e);
     }
-    (session as Partial<{ on(event: string, listener: () => void): void }>).on?.('error', () => undefined);
-    return session;
   };
 }
 
 export class ConnectionError extends Error {
+  /** The cause's code (ECONNREFUSED, 57P03, 28P01, ...): the runner retries a reconnection the server refused. */
+  public readonly code: string | undefined;
   constructor(public readonly target: string, cause: unknown) {
     const reason = (cause as { message?: string })?.message || String(cause);
     super(`cannot connect to ${target}: ${reason}`);
     this.name = 'ConnectionError';
+    this.code = (cause as { code?: string })?.code;
   }
 }
 

@@ -1,5 +1,5 @@
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
-import { Client } from 'pg';
+import { openClient } from './postgres-connection';
 import { ConnectFn } from '../src/engine/runner';
 
 export interface DsqlConnectionOptions {
@@ -28,8 +28,8 @@ export function tokenProvider(options: DsqlConnectionOptions): () => Promise<str
  */
 export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
   const password = tokenProvider(options);
-  return async () => {
-    const client = new Client({
+  return async () =>
+    openClient({
       host: options.endpoint,
       port: options.port ?? 5432,
       database: 'postgres',
@@ -39,7 +39,4 @@ export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
       connectionTimeoutMillis: 30_000,
       application_name: 'cdk-dsql-migrations',
     });
-    await client.connect();
-    return client;
-  };
 }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readAsyncJobs } from '../../src/engine/async-jobs';
-import { AppliedMigration, applyMigrationSet, MigrationError, RunnerEvent, RunResult } from '../../src/engine/runner';
+import { AppliedMigration, applyMigrationSet, MigrationError, RunInterruptedError, RunnerEvent, RunResult } from '../../src/engine/runner';
 import { ReportedFailure } from '../errors';
 import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
@@ -39,10 +39,21 @@ export function registerApply(program: Command): void {
         const text = format !== 'json';
         let result: RunResult;
         if (text) output.progress(`applying migrations to ${target.description}...`);
+        // Ctrl-C or SIGTERM stops the run before its next commit and releases the lease, so the
+        // next run need not wait for it to expire. A second signal ends the process at once.
+        const interrupt = new AbortController();
+        let signalName: string | undefined;
+        const onSignal = (name: NodeJS.Signals) => {
+          signalName = name;
+          interrupt.abort();
+        };
+        const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+        for (const name of signals) process.once(name, onSignal);
         try {
           result = await applyMigrationSet(target.connect, migrations, {
             ...runOptions(options),
             dialect: target.dialect,
+            signal: interrupt.signal,
             log: (event) => {
               if (event.event === 'migration-applied') {
                 const m = event as unknown as AppliedMigration;
@@ -58,6 +69,7 @@ export function registerApply(program: Command): void {
           });
         } catch (e) {
           output.clearProgress();
+          if (e instanceof RunInterruptedError) e.message = `${signalName ?? 'interrupted'}: ${e.message}`;
           if (format === 'json') {
             output.json('apply', { ok: false, target: target.description, applied, error: describeError(e, dir) });
             throw new ReportedFailure();
@@ -68,6 +80,8 @@ export function registerApply(program: Command): void {
             throw new ReportedFailure();
           }
           throw e;
+        } finally {
+          for (const name of signals) process.removeListener(name, onSignal);
         }
         output.clearProgress();
         const waitForIndexes = result.asyncJobs.length > 0 && options.wait;
@@ -101,7 +115,12 @@ const sum = (applied: ReadonlyArray<AppliedMigration>) => applied.reduce((n, m) 
 function describeEvent(event: RunnerEvent, output: Output): void {
   const { event: name, ...fields } = event;
   if (name === 'waiting-for-lock') {
-    output.notice(`waiting for the migration lock held by ${String(fields.holder)} since ${String(fields.since)}`);
+    // Once when the wait starts, then every 30 seconds (not once per poll).
+    output.notice(
+      fields.first
+        ? `waiting for the migration lock held by ${String(fields.holder)} since ${String(fields.since)} (lease until ${String(fields.until)})`
+        : `still waiting for the migration lock held by ${String(fields.holder)} (${Math.round(Number(fields.waitedMs) / 1000)} s; lease until ${String(fields.until)})`,
+    );
     return;
   }
   // Warnings are printed once, from the result.

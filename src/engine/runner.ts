@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
 import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
+import { ConnectFn, reconnect } from './connect';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
-import { LeaseLock } from './lock';
+import { LeaseLock, LeaseLostError } from './lock';
 import { Migration } from './migration-set';
 import { compareVersions } from './naming';
 import { PlannedStatement, TransactionUnit } from './plan';
@@ -13,16 +14,23 @@ import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './st
 import { dsqlStrictSession } from './strict';
 
 export { SqlSession } from './bookkeeping';
+export type { ConnectFn } from './connect';
 export { MigrationError, MigrationStateError } from './errors';
+export { LeaseLostError } from './lock';
 
-/** Opens a new connection. Production makes a fresh IAM token for each call (dsql-facts §5). */
-export type ConnectFn = () => Promise<SqlSession>;
+/** The run stopped because its caller asked (Ctrl-C in the CLI): its lease is released, and the next run resumes. */
+export class RunInterruptedError extends MigrationStateError {
+  constructor() {
+    super('Interrupted: stopped before committing anything more, and released the migration lease; the next run resumes where this one stopped.');
+    this.name = 'RunInterruptedError';
+  }
+}
 
 /** A structured event for logs; never carries credentials or connection strings. */
 export interface RunnerEvent {
   readonly event:
   | 'run-start' | 'migration-applied' | 'run-complete' | 'missing-file' | 'waiting-for-jobs' | 'waiting-for-lock'
-  | 'retry' | 'reconnect' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline';
+  | 'retry' | 'reconnect' | 'reconnect-refused' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline';
   readonly [key: string]: unknown;
 }
 
@@ -44,12 +52,27 @@ export interface RunOptions {
   readonly baselineVersion?: string;
   /** Names the lease holder. @default host, pid and a random suffix */
   readonly owner?: string;
+  /**
+   * How long the lease lasts without renewal, so how long a runner that died (killed, timed out,
+   * its server restarted) blocks the next run. A live runner renews it every third of this on a
+   * connection of its own, however long its statements take. @default 30000
+   */
   readonly leaseMs?: number;
+  /** Renew the lease from a connection of its own; false renews it between statements (one connection only). @default true */
+  readonly leaseHeartbeat?: boolean;
+  /** How long to wait for another runner's lease before failing. @default 300000 */
   readonly lockWaitMs?: number;
+  /** @default 1000 */
   readonly lockPollMs?: number;
+  /** While waiting for the lease, how often to log `waiting-for-lock` again after the first. @default 30000 */
+  readonly lockWaitLogMs?: number;
   readonly retry?: RetryOptions;
   /** Reconnections allowed after lost connections in one run. @default 5 */
   readonly maxReconnects?: number;
+  /** How long to keep retrying a reconnection that the server refuses (a restart). @default 60000 */
+  readonly reconnectWindowMs?: number;
+  /** Aborting stops the run before its next commit and releases the lease (the CLI's Ctrl-C). */
+  readonly signal?: AbortSignal;
   /**
    * Start no new transaction after this time (ms since epoch); the run then ends with
    * `complete: false` and the next run resumes. Keeps each Lambda invocation to a few minutes.
@@ -138,7 +161,9 @@ class Run {
   private readonly warnings: string[] = [];
   private retries = 0;
   private reconnects = 0;
-  private leaseTaken = false;
+  private lock: LeaseLock | undefined;
+  /** The connection the run's statements use, ended to interrupt them when the run is aborted. */
+  private current: SqlSession | undefined;
   private stoppedByDeadline = false;
   private unitsRun = 0;
   private dialect: Dialect | undefined;
@@ -152,19 +177,57 @@ class Run {
 
   public async execute(): Promise<RunResult> {
     const maxReconnects = this.options.maxReconnects ?? 5;
-    for (;;) {
-      const raw = await this.connect();
-      const session = this.options.strict ? dsqlStrictSession(raw) : raw;
-      try {
-        return await this.attempt(session);
-      } catch (e) {
-        if (!isConnectionLost(e) || this.reconnects >= maxReconnects) throw e;
-        this.reconnects++;
-        this.log({ event: 'reconnect', attempt: this.reconnects, code: (e as { code?: string }).code });
-      } finally {
-        await raw.end().catch(() => undefined);
+    const signal = this.options.signal;
+    const interrupt = () => void this.current?.end().catch(() => undefined);
+    signal?.addEventListener('abort', interrupt);
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new RunInterruptedError();
+        const raw = this.reconnects === 0
+          ? await this.connect()
+          : await reconnect(this.connect, this.options.reconnectWindowMs ?? 60_000, (code, delayMs) => this.log({ event: 'reconnect-refused', code, delayMs }));
+        this.current = raw;
+        const session = this.options.strict ? dsqlStrictSession(raw) : raw;
+        try {
+          return await this.attempt(session);
+        } catch (e) {
+          if (signal?.aborted) throw new RunInterruptedError();
+          if (!isConnectionLost(e) || this.reconnects >= maxReconnects) throw e;
+          this.reconnects++;
+          this.log({ event: 'reconnect', attempt: this.reconnects, code: (e as { code?: string }).code });
+        } finally {
+          this.current = undefined;
+          await raw.end().catch(() => undefined);
+        }
       }
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      await this.lock?.release().catch(() => undefined);
     }
+  }
+
+  private leaseLock(): LeaseLock {
+    this.lock ??= new LeaseLock(this.connect, {
+      owner: this.owner,
+      leaseMs: this.options.leaseMs,
+      heartbeat: this.options.leaseHeartbeat,
+      lockRow: this.dialect === 'postgresql',
+      waitMs: this.options.lockWaitMs,
+      pollMs: this.options.lockPollMs,
+      waitLogMs: this.options.lockWaitLogMs,
+      signal: this.options.signal,
+      reconnectMs: this.options.reconnectWindowMs,
+      onWait: (holder) => this.log({ event: 'waiting-for-lock', holder: holder.owner, since: holder.acquiredAt, until: holder.expiresAt, first: holder.first, waitedMs: holder.waitedMs }),
+      onRetry: (code) => this.log({ event: 'retry', code, attempt: 1 }),
+      onReconnect: (code) => this.log({ event: 'reconnect', connection: 'lease', code }),
+    });
+    return this.lock;
+  }
+
+  /** Before each transaction: stop if asked to, or if the lease is no longer ours. */
+  private async checkpoint(): Promise<void> {
+    if (this.options.signal?.aborted) throw new RunInterruptedError();
+    await this.lock?.keep();
   }
 
   private retryOptions(): RetryOptions {
@@ -182,45 +245,26 @@ class Run {
     this.dialect ??= this.options.dialect ?? (await detectDialect(session));
     await ensureTables(session, (code) => this.log({ event: 'retry', code, attempt: 1 }));
     let state = await readFullState(session, this.migrations);
-    const lock = new LeaseLock(session, {
-      owner: this.owner,
-      leaseMs: this.options.leaseMs,
-      waitMs: this.options.lockWaitMs,
-      pollMs: this.options.lockPollMs,
-      onWait: (holder) => this.log({ event: 'waiting-for-lock', holder: holder.owner, since: holder.acquiredAt }),
-      onRetry: (code) => this.log({ event: 'retry', code, attempt: 1 }),
-    });
-    // A run with nothing to do takes no lock and sends no further query (unless a connection lost
-    // earlier in this run left its own lease behind).
-    if (this.work(state).length === 0 && !this.needsBaseline(state)) {
-      if (this.leaseTaken) await lock.release();
-      return this.finish(state);
-    }
-    await lock.acquire();
-    this.leaseTaken = true;
-    let released = false;
+    // A run with nothing to do takes no lock and sends no further query (a lease this run took
+    // before a lost connection is released when the run ends).
+    if (this.work(state).length === 0 && !this.needsBaseline(state)) return this.finish(state);
+    // The lease lives on a connection of its own, so it outlives this one when it is lost.
+    const lock = this.leaseLock();
+    if (!lock.isHeld) await lock.acquire();
+    // Another runner may have applied files while this one waited.
+    state = await readFullState(session, this.migrations);
+    if (this.needsBaseline(state)) state = await this.baseline(session);
+    this.ledger = new Map(state.ledger);
     try {
-      // Another runner may have applied files while this one waited.
-      state = await readFullState(session, this.migrations);
-      if (this.needsBaseline(state)) state = await this.baseline(session);
-      this.ledger = new Map(state.ledger);
-      try {
-        for (const migration of this.work(state)) {
-          await lock.renewIfDue();
-          await this.applyFile(session, migration);
-        }
-      } catch (e) {
-        if (!(e instanceof DeadlineReached)) throw e;
-        this.stoppedByDeadline = true;
-        this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
-      }
-      await lock.release();
-      released = true;
-      state = await readState(session);
-      return this.finish({ ...state, everApplied: new Set() });
-    } finally {
-      if (!released) await lock.release().catch(() => undefined);
+      for (const migration of this.work(state)) await this.applyFile(session, migration);
+    } catch (e) {
+      if (!(e instanceof DeadlineReached)) throw e;
+      this.stoppedByDeadline = true;
+      this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
     }
+    await lock.release();
+    state = await readState(session);
+    return this.finish({ ...state, everApplied: new Set() });
   }
 
   /** The files to apply now, after checking drift and order; warnings for what is only reported. */
@@ -261,6 +305,7 @@ class Run {
             const record = recordStatement(m.version, m.name, m.checksum, 'baseline', this.owner);
             await session.query(record.text, record.params);
           }
+          await this.lock!.confirm(session);
           await session.query('COMMIT');
         } catch (e) {
           await session.query('ROLLBACK').catch(() => undefined);
@@ -314,6 +359,7 @@ class Run {
     // A file whose last transaction is DML records itself inside it: data and record commit together.
     const recordWithLast = last !== undefined && last.dmlOnly;
     for (const unit of units) {
+      await this.checkpoint();
       // At least one transaction per run, so that every invocation makes progress.
       if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
         // Idempotent statements leave no ledger entry; note how far this file got, or the next
@@ -325,7 +371,10 @@ class Run {
       this.unitsRun++;
       uncertain = null;
     }
-    if (!recordWithLast) await this.record(session, migration);
+    if (!recordWithLast) {
+      await this.checkpoint();
+      await this.record(session, migration);
+    }
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
     this.applied.push(applied);
     this.log({ event: 'migration-applied', ...applied });
@@ -354,6 +403,7 @@ class Run {
         this.inTransaction(session, async () => {
           jobs = [];
           for (const statement of unit.statements) jobs.push(...(await this.send(session, migration, statement)));
+          await this.lock!.confirm(session);
           if (withRecord) {
             const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
             await session.query(record.text, record.params);
@@ -425,7 +475,12 @@ class Run {
     const hash = prefixHash(migration, uncertain ?? next - 1);
     const params = [migration.version, next, hash, uncertain];
     if (this.ledger.has(migration.version)) {
-      await session.query(`UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1`, params);
+      const { rows } = await session.query(
+        `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1 RETURNING version`,
+        params,
+      );
+      // Only another runner removes a ledger row this run is writing: it recorded the file.
+      if (rows.length === 0) throw new LeaseLostError(this.owner, `another runner recorded ${migration.fileName} meanwhile`);
     } else {
       await session.query(`INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) VALUES ($1, $2, $3, $4)`, params);
     }

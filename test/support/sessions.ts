@@ -75,3 +75,38 @@ export async function snapshot(url: string): Promise<Record<string, unknown>> {
     await client.end();
   }
 }
+
+/** Terminates every backend the runner's connectors opened on this database (they name themselves cdk-dsql-migrations). */
+export async function terminateRunnerBackends(url: string, applicationName = 'cdk-dsql-migrations'): Promise<number> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = $1',
+      [applicationName],
+    );
+    return rows[0].n as number;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Polls until `condition` holds (a database state the test waits for; no timing is asserted). */
+export async function waitUntil(condition: () => Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let i = 0; !(await condition()); i++) {
+    if (i > 3000) throw new Error(`${what} never happened`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether a statement starting with `prefix` is running on this database. */
+export async function isRunning(url: string, prefix: string): Promise<boolean> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1", [`${prefix}%`]);
+    return (rows[0].n as number) > 0;
+  } finally {
+    await admin.end();
+  }
+}
