@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { splitStatements } from '../../src/engine/splitter';
-import { RULES } from '../../src/lint/catalogue';
 import { fixSql, FixResult } from '../../src/lint/fix';
 import { LintOptions, lintSql } from '../../src/lint/lint';
+import { RULES } from '../../src/lint/rules';
 import { canonicalSql } from '../../src/lint/tokenize';
 import { SHARED_DIR } from '../support/shared';
 

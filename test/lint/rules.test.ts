@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES } from '../../src/lint/catalogue';
 import { lintSql } from '../../src/lint/lint';
+import { RULES } from '../../src/lint/rules';
 
 /**
  * Per rule: statements it must flag, and near misses it must leave alone. Every rule of the
