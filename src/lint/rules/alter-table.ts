@@ -52,18 +52,25 @@ function splitAddColumn(
   const kept = column.constraints.filter((c) => NOT_ADD_COLUMN_CONSTRAINTS.has(c.kind)).map((c) => ' ' + s.slice(c)).join('');
   const statements = [`${prefix} ADD COLUMN ${action.conditional ? 'IF NOT EXISTS ' : ''}${columnText} ${s.slice(column.type)}${kept}`];
   const notes: string[] = [];
+  // PostgreSQL fills existing rows with the default: so does the fix, before any constraint is
+  // added, so that NOT NULL and CHECK hold for them too.
+  const byDefault = offending.find((c) => c.kind === 'default');
+  if (byDefault) {
+    statements.push(
+      `${prefix} ALTER COLUMN ${columnText} SET DEFAULT ${s.slice({ start: byDefault.keyword + 1, end: byDefault.end })}`,
+      `UPDATE ${s.slice(alter.name)} SET ${columnText} = DEFAULT WHERE ${columnText} IS NULL`,
+    );
+    notes.push('existing rows get the default from one UPDATE in a transaction of its own; DSQL changes at most 3,000 rows per '
+      + 'transaction, so for a larger table backfill in batches (by primary key range) in an earlier migration');
+  }
   for (const c of offending) {
     const own = c.name !== undefined ? s.tokens[c.name].text : undefined;
     const body = { start: c.kind === 'not-null' ? c.keyword + 2 : c.keyword + 1, end: c.end };
     switch (c.kind) {
-      case 'default':
-        statements.push(`${prefix} ALTER COLUMN ${columnText} SET DEFAULT ${s.slice(body)}`);
-        notes.push('rows that exist already get NULL, not the default: backfill them in a later migration (DML cannot share a transaction with DDL), in batches of at most 3,000 rows');
-        break;
       case 'not-null': {
         const name = own ?? generatedName(table, columnValue, 'not_null');
-        statements.push(`${prefix} ADD CONSTRAINT ${name} CHECK (${columnText} IS NOT NULL) NOT VALID`);
-        notes.push(`NOT NULL becomes CHECK (${columnText} IS NOT NULL) NOT VALID: new writes are checked; after backfilling existing rows, run ALTER TABLE ASYNC ... VALIDATE CONSTRAINT ${name}`);
+        statements.push(`${prefix} ADD CONSTRAINT ${name} CHECK (${columnText} IS NOT NULL) NOT VALID`, validateStatement(s, alter, name));
+        notes.push(`NOT NULL becomes CHECK (${columnText} IS NOT NULL), validated by a background job that fails if a row is still NULL`);
         break;
       }
       case 'check': {
@@ -85,7 +92,7 @@ function splitAddColumn(
         notes.push(`uniqueness is enforced by a unique index built in the background, not by a constraint; ${NOTE_ASYNC_INDEX}`);
         break;
       }
-      default: // 'null' is the default anyway: dropped.
+      default: // DEFAULT is handled above; 'null' is the default anyway: dropped.
     }
   }
   return {
@@ -270,6 +277,7 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'ADD COLUMN takes no DEFAULT, NOT NULL or constraint on DSQL: add the bare column, then alter it',
     docUrl: DOC.alterTable,
     fact: '§1.3',
+    fixDoc: [{ rewrite: '`ADD COLUMN c t DEFAULT x NOT NULL CHECK (...) REFERENCES p` → `ADD COLUMN c t`; `ALTER COLUMN c SET DEFAULT x`; `UPDATE t SET c = DEFAULT WHERE c IS NULL` (the backfill PostgreSQL does); `ADD CONSTRAINT t_c_not_null CHECK (c IS NOT NULL) NOT VALID` and `ALTER TABLE ASYNC ... VALIDATE CONSTRAINT`; `CHECK`/`FOREIGN KEY` the same way; `UNIQUE` → `CREATE UNIQUE INDEX ASYNC`. Not for `PRIMARY KEY`, identity or generated columns', changesBehaviour: 'yes: the backfill is one transaction (DSQL: at most 3,000 rows; batch a larger table first), and constraints hold for existing rows once their background validation completes' }],
     check: addColumnConstraint,
   },
   {
@@ -300,6 +308,7 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'ADD PRIMARY KEY is not supported: a DSQL primary key is fixed when the table is created',
     docUrl: DOC.primaryKeys,
     fact: '§1.2, §1.3',
+    fixDoc: [{ rewrite: 'folds `ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY` into the `CREATE TABLE` earlier in the same file when no rows were written in between (pg_dump output)', changesBehaviour: 'no' }],
     check: addPrimaryKey,
   },
   {
@@ -310,6 +319,8 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'ALTER TABLE ... ADD UNIQUE is not supported: declare it in CREATE TABLE or use CREATE UNIQUE INDEX ASYNC',
     docUrl: DOC.alterTable,
     fact: '§1.3',
+    notes: '**`add-unique-constraint`** also flags `ADD UNIQUE USING INDEX`: it was in the early-2026 ALTER TABLE grammar and is not in the current one (§1.3).',
+    fixDoc: [{ rewrite: 'folds `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE` into the `CREATE TABLE` earlier in the same file when no rows were written in between', changesBehaviour: 'no' }, { rewrite: 'on a table from an earlier file: `CREATE UNIQUE INDEX ASYNC name ON t (cols)`', changesBehaviour: 'yes: an index, built in the background, not a constraint' }],
     check: addUniqueConstraint,
   },
   {
@@ -320,6 +331,8 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'ADD CONSTRAINT (foreign key or check) needs NOT VALID, then ALTER TABLE ASYNC ... VALIDATE CONSTRAINT',
     docUrl: DOC.alterTable,
     fact: '§1.3, §1.4 (NOT VALID since Aug 2026, foreign keys since Aug 26, 2026)',
+    notes: '**`constraint-not-valid`**: `ALTER TABLE ... ADD CONSTRAINT` for a foreign key or check must be `NOT VALID` on DSQL; existing rows are then checked by `ALTER TABLE ASYNC ... VALIDATE CONSTRAINT`, a background job (§1.3, §1.4). `ADD UNIQUE` and `ADD PRIMARY KEY` are separate rules because they cannot be added that way at all.',
+    fixDoc: [{ rewrite: '`ADD CONSTRAINT ... FOREIGN KEY/CHECK` → `... NOT VALID` + `ALTER TABLE ASYNC ... VALIDATE CONSTRAINT` (a generated name when the constraint had none)', changesBehaviour: 'yes: existing rows are validated by a background job' }],
     check: constraintNotValid,
   },
   {
@@ -330,6 +343,7 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'VALIDATE CONSTRAINT runs as a background job on DSQL: write ALTER TABLE ASYNC',
     docUrl: DOC.alterTable,
     fact: '§1.3, §3',
+    fixDoc: [{ rewrite: '`ALTER TABLE` → `ALTER TABLE ASYNC`', changesBehaviour: 'yes: validation runs in the background' }],
     check: validateConstraintAsync,
   },
   {
@@ -340,6 +354,8 @@ export const ALTER_TABLE_RULES: ReadonlyArray<Rule> = [
     message: 'This ALTER TABLE action is not in DSQL\'s ALTER TABLE grammar',
     docUrl: DOC.alterTable,
     fact: '§1.3 (DROP COLUMN is allowed since Aug 2026)',
+    notes: '**`alter-table-unsupported-action`** covers `DROP CONSTRAINT`, `REPLICA IDENTITY`, rewrite rules, `SET COMPRESSION`, `SET LOGGED/UNLOGGED`, `CLUSTER ON`, `OF`, `ADD EXCLUDE`: actions that are not in DSQL\'s current ALTER TABLE grammar. `ENABLE/DISABLE TRIGGER ALL|USER` and `OWNER TO` are accepted (dsql-lint\'s cluster tests ran them).',
+    fixDoc: [{ rewrite: 'removes `ALTER COLUMN ... SET COMPRESSION`', changesBehaviour: 'no' }],
     check: alterTableUnsupportedAction,
   },
 ];

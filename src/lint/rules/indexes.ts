@@ -75,6 +75,7 @@ export const INDEX_RULES: ReadonlyArray<Rule> = [
     message: 'CREATE INDEX must say ASYNC: DSQL builds every index as a background job',
     docUrl: DOC.createIndex,
     fact: '§1.6, §3',
+    fixDoc: [{ rewrite: '`CREATE INDEX` → `CREATE INDEX ASYNC`', changesBehaviour: 'yes: the index builds as a background job and is not usable (a `UNIQUE` one does not enforce) until the job completes' }],
     check: indexRequiresAsync,
   },
   {
@@ -85,6 +86,7 @@ export const INDEX_RULES: ReadonlyArray<Rule> = [
     message: 'CONCURRENTLY is PostgreSQL syntax; DSQL builds indexes in the background with ASYNC',
     docUrl: DOC.createIndexAsync,
     fact: '§3',
+    fixDoc: [{ rewrite: '`CONCURRENTLY` → `ASYNC`', changesBehaviour: 'yes: as for `index-requires-async`' }],
     check: indexConcurrently,
   },
   {
@@ -95,6 +97,7 @@ export const INDEX_RULES: ReadonlyArray<Rule> = [
     message: 'CREATE INDEX takes no USING access method on DSQL',
     docUrl: DOC.createIndex,
     fact: '§1.6',
+    fixDoc: [{ rewrite: 'removes `USING method`', changesBehaviour: 'only for methods other than btree' }],
     check: indexUsingMethod,
   },
   {
@@ -105,6 +108,7 @@ export const INDEX_RULES: ReadonlyArray<Rule> = [
     message: 'ASC/DESC are not allowed in a DSQL index column list (NULLS FIRST/LAST are)',
     docUrl: DOC.createIndex,
     fact: '§1.1, §1.6',
+    fixDoc: [{ rewrite: 'removes `ASC`/`DESC`', changesBehaviour: 'only for `DESC`' }],
     check: indexSortOrder,
   },
 ];

@@ -20,6 +20,7 @@ export const LIMIT_RULES: ReadonlyArray<Rule> = [
     message: 'UPDATE or DELETE without WHERE may change more than 3,000 rows, DSQL\'s per-transaction limit',
     docUrl: DOC.quotas,
     fact: '§2, §9.6',
+    notes: '**`unbounded-dml`** warns on `UPDATE`/`DELETE` without `WHERE`: one DSQL transaction may change at most 3,000 rows (§2), so a backfill of a large table needs batches.',
     check: unboundedDml,
   },
 ];

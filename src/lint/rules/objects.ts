@@ -330,6 +330,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Extensions are not supported on DSQL (gen_random_uuid() is built in)',
     docUrl: DOC.unsupported,
     fact: '§1.1',
+    fixDoc: [{ rewrite: '`uuid_generate_v4()` → `gen_random_uuid()`', changesBehaviour: 'no' }],
     check: extension,
   },
   {
@@ -340,6 +341,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Temporary tables, views and sequences are not supported on DSQL',
     docUrl: DOC.unsupported,
     fact: '§1.1, §1.2',
+    fixDoc: [{ rewrite: 'drops `TEMP`/`TEMPORARY` (and `ON COMMIT`)', changesBehaviour: 'yes: the object is permanent' }],
     check: temporaryObject,
   },
   {
@@ -360,6 +362,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Partitioned tables are not supported on DSQL',
     docUrl: DOC.unsupported,
     fact: '§1.1',
+    fixDoc: [{ rewrite: 'removes `PARTITION BY ...`', changesBehaviour: 'yes' }],
     check: partition,
   },
   {
@@ -370,6 +373,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Table inheritance (INHERITS) is not supported on DSQL',
     docUrl: DOC.unsupported,
     fact: '§1.1',
+    fixDoc: [{ rewrite: '`INHERITS (p)` → `LIKE p` in the column list (dsql-lint drops the clause and the parent\'s columns with it)', changesBehaviour: 'yes' }],
     check: inherits,
   },
   {
@@ -390,6 +394,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'COLLATE is not supported in CREATE TABLE: DSQL uses only the C collation',
     docUrl: DOC.unsupported,
     fact: '§1.1, §1.7',
+    fixDoc: [{ rewrite: 'removes `COLLATE`', changesBehaviour: 'only for collations other than `C`/`POSIX`' }],
     check: collate,
   },
   {
@@ -410,6 +415,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Tablespaces do not exist on DSQL',
     docUrl: DOC.unsupported,
     fact: '§1.1',
+    fixDoc: [{ rewrite: 'removes `TABLESPACE x`', changesBehaviour: 'yes: storage moves' }],
     check: tablespace,
   },
   {
@@ -420,6 +426,7 @@ export const OBJECT_RULES: ReadonlyArray<Rule> = [
     message: 'Table and index storage parameters (WITH (...)) are not supported on DSQL',
     docUrl: DOC.createTable,
     fact: '§1.2',
+    fixDoc: [{ rewrite: 'removes `WITH (...)` and `WITHOUT OIDS`', changesBehaviour: 'no' }],
     check: storageParameters,
   },
   {

@@ -9,9 +9,8 @@ import {
 
 const createWithoutIfNotExists: StatementCheck = (s, report) => {
   const out: Finding[] = [];
-  const add = (at: number, what: string, insertBefore: number | undefined) => out.push(report(s, at,
-    `${what} without IF NOT EXISTS: if the migration stops after this statement, running it again fails here`,
-    insertBefore === undefined ? undefined : {
+  const add = (at: number, what: string, insertBefore: number) => out.push(report(s, at,
+    `${what} without IF NOT EXISTS: if the migration stops after this statement, running it again fails here`, {
       edits: [insertAt(s.at(insertBefore), 'IF NOT EXISTS ')],
       changesBehaviour: false,
       description: `${what} → ${what} IF NOT EXISTS`,
@@ -23,7 +22,8 @@ const createWithoutIfNotExists: StatementCheck = (s, report) => {
     if (!ct.ifNotExists && !temporary && !isWord(s.tokens[1], 'OR')) add(0, 'CREATE TABLE', ct.name.start);
   }
   const ci = s.createIndex;
-  if (ci && !ci.ifNotExists) add(0, 'CREATE INDEX', ci.name);
+  // An unnamed index cannot say IF NOT EXISTS; run again, it is created once more under a new name.
+  if (ci && !ci.ifNotExists && ci.name !== undefined) add(0, 'CREATE INDEX', ci.name);
   const head = s.head(3);
   if (head[0] === 'CREATE' && (head[1] === 'SEQUENCE' || head[1] === 'SCHEMA') && !(head[2] === 'IF')) add(0, `CREATE ${head[1]}`, 2);
   for (const a of s.alterTable?.actions ?? []) {
@@ -64,6 +64,8 @@ export const RERUNNABILITY_RULES: ReadonlyArray<Rule> = [
     message: 'Add IF NOT EXISTS: a migration that stops halfway on DSQL (one DDL per transaction) must be safe to run again',
     docUrl: DOC.ddl,
     fact: '§2, §9.1',
+    notes: '**Re-runnability rules** (`create-without-if-not-exists`, `drop-without-if-exists`) matter on DSQL because each DDL statement commits on its own: a file that fails halfway (or whose history row is not written after its last DDL) is applied again from the top. They cover `CREATE TABLE`, named `CREATE INDEX`, `CREATE SEQUENCE`, `CREATE SCHEMA`, `ADD COLUMN`, and `DROP` of tables, indexes, views, sequences, schemas, functions, domains, roles and statistics, and `DROP COLUMN`.',
+    fixDoc: [{ rewrite: 'adds `IF NOT EXISTS` / `IF EXISTS`', changesBehaviour: 'no' }],
     check: createWithoutIfNotExists,
   },
   {
@@ -74,6 +76,7 @@ export const RERUNNABILITY_RULES: ReadonlyArray<Rule> = [
     message: 'Add IF EXISTS: a migration that stops halfway on DSQL (one DDL per transaction) must be safe to run again',
     docUrl: DOC.ddl,
     fact: '§2, §9.1',
+    fixDoc: [{ rewrite: 'adds `IF NOT EXISTS` / `IF EXISTS`', changesBehaviour: 'no' }],
     check: dropWithoutIfExists,
   },
 ];

@@ -60,6 +60,16 @@ export interface RuleInfo {
   readonly docUrl: string;
   /** Where the rule comes from in dsql-facts, and the DSQL change it follows, if any. */
   readonly fact: string;
+  /** More than the message says (markdown, for the documentation). */
+  readonly notes?: string;
+  /** What the fixes rewrite (markdown, for the documentation); fixable rules have one. */
+  readonly fixDoc?: ReadonlyArray<FixDoc>;
+}
+
+export interface FixDoc {
+  readonly rewrite: string;
+  /** Whether (or when) the rewritten SQL behaves differently. */
+  readonly changesBehaviour: string;
 }
 
 export interface Rule extends RuleInfo {

@@ -182,6 +182,7 @@ export const STATEMENT_RULES: ReadonlyArray<Rule> = [
     message: 'TRUNCATE is not supported: use DELETE FROM (mind the 3,000-row limit) or DROP and CREATE',
     docUrl: DOC.migrationGuide,
     fact: '§1.1, §1.2',
+    fixDoc: [{ rewrite: '`TRUNCATE a, b` → `DELETE FROM a; DELETE FROM b` (not with `CASCADE` or `RESTART IDENTITY`)', changesBehaviour: 'yes: subject to the 3,000-row limit' }],
     check: truncate,
   },
   {
@@ -192,6 +193,7 @@ export const STATEMENT_RULES: ReadonlyArray<Rule> = [
     message: 'VACUUM is not supported: DSQL needs no vacuum',
     docUrl: DOC.unsupported,
     fact: '§1.1',
+    fixDoc: [{ rewrite: 'removes the statement', changesBehaviour: 'no' }],
     check: vacuum,
   },
   {
@@ -232,6 +234,7 @@ export const STATEMENT_RULES: ReadonlyArray<Rule> = [
     message: 'DSQL runs every transaction at REPEATABLE READ; other isolation levels are rejected',
     docUrl: DOC.isolation,
     fact: '§2',
+    fixDoc: [{ rewrite: '`BEGIN ISOLATION LEVEL x` → `REPEATABLE READ`', changesBehaviour: 'yes' }],
     check: isolationLevelRule,
   },
   {
@@ -242,6 +245,7 @@ export const STATEMENT_RULES: ReadonlyArray<Rule> = [
     message: 'This statement is not in DSQL\'s supported SQL',
     docUrl: DOC.supportedSql,
     fact: '§1.2',
+    notes: '**`unsupported-statement`** names the statement: cursors, `LISTEN/NOTIFY`, `PREPARE`, `LOAD`, `DISCARD`, `COPY` to or from a file or program (STDIN/STDOUT are fine), `ALTER INDEX`, `ALTER FUNCTION` property changes, `ALTER ROLE` password and attribute changes (IAM authentication), foreign servers, rules, aggregates, operators, publications, `CLUSTER`, `REINDEX`, `CHECKPOINT`.',
     check: unsupportedStatement,
   },
   {

@@ -113,6 +113,7 @@ export const TRANSACTION_RULES: ReadonlyArray<Rule> = [
     message: 'DSQL allows one DDL statement per transaction: run each DDL statement outside BEGIN ... COMMIT',
     docUrl: DOC.ddl,
     fact: '§2, §9.1',
+    fixDoc: [{ rewrite: 'removes the `BEGIN`/`COMMIT` (Prisma, drizzle or hand-written) so each DDL statement runs in its own transaction; consecutive DML statements keep a `BEGIN ... COMMIT` of their own', changesBehaviour: 'yes: the statements no longer commit together' }],
     fileCheck: reportProblems('multiple-ddl'),
   },
   {
@@ -123,6 +124,7 @@ export const TRANSACTION_RULES: ReadonlyArray<Rule> = [
     message: 'DSQL does not allow DDL and DML in one transaction',
     docUrl: DOC.ddl,
     fact: '§2, §9.1',
+    fixDoc: [{ rewrite: 'the rewrite of `multiple-ddl-in-transaction` (one fix serves both)', changesBehaviour: 'yes: the statements no longer commit together' }],
     fileCheck: reportProblems('ddl-and-dml'),
   },
   {
@@ -133,6 +135,7 @@ export const TRANSACTION_RULES: ReadonlyArray<Rule> = [
     message: 'Unbalanced transaction block: each BEGIN needs a COMMIT, and a migration must not ROLLBACK its own work',
     docUrl: DOC.ddl,
     fact: '§2',
+    notes: '**`transaction-block`** is about this project\'s runner, which runs a file\'s `BEGIN ... COMMIT` block as one transaction and refuses unbalanced blocks and `ROLLBACK`; plain DSQL accepts a lone `BEGIN`.',
     fileCheck: reportProblems('unbalanced'),
   },
 ];
