@@ -34,13 +34,17 @@ const FIX_INTRO = `## What \`fixSql\` rewrites
 
 \`fixSql(sql, options)\` returns \`{ sql, applied, remaining }\`. Each entry of \`applied\` has the rule
 id, the input line, what was done, \`changesBehaviour\`, and a note. \`remaining\` lists what no fix
-could rewrite. Rules that are \`'off'\` or suppressed are not fixed. A rewrite that only changes the
+could rewrite. Rules that are \`'off'\` or suppressed are not fixed, and rules at warning level only
+with \`includeWarnings: true\` (\`fix --include-warnings\`): their evidence is weaker, and their
+rewrites (\`JSONB\` to \`JSON\`) can break later files. A rewrite that only changes the
 spelling has \`changesBehaviour: false\`; one whose result behaves differently says so with \`true\`
 and a note:
 `;
 
 const FIX_OUTRO = `Fixes that enable others (a split \`ADD COLUMN\` inside a \`BEGIN ... COMMIT\` block, then the block)
-are applied in a few passes; running \`fixSql\` on its own output changes nothing.
+are applied in a few passes; running \`fixSql\` on its own output changes nothing. \`fix --verify\`
+applies the original and the fixed files to PostgreSQL in DSQL-strict mode and names any fixed
+file that fails where its original applied (see docs/cli.md).
 `;
 
 const SUPPRESSIONS = `## Suppressions and severities
