@@ -49,7 +49,11 @@ export async function verifyFixes(
   return { files, regressions: files.filter((f) => f.original.ok && !f.fixed.ok) };
 }
 
-async function outcomes(own: ReadonlyArray<MigrationSource>, other: ReadonlyArray<MigrationSource>, databases: ScratchDatabases): Promise<Map<string, Outcome>> {
+type Failure = { readonly fileName: string; readonly error: string } | undefined;
+
+async function outcomes(
+  own: ReadonlyArray<MigrationSource>, other: ReadonlyArray<MigrationSource>, databases: ScratchDatabases,
+): Promise<Map<string, Outcome>> {
   const result = new Map<string, Outcome>();
   // Per file: the version that runs next (own, then other once own failed, then none).
   const running: Array<MigrationSource | undefined> = [...own];
@@ -73,7 +77,7 @@ async function outcomes(own: ReadonlyArray<MigrationSource>, other: ReadonlyArra
  * Applies a set to a new database, one more file per runner call, so that any refusal (also one
  * the runner does not attribute to a file) is pinned to the file that caused it.
  */
-async function applyUntilFailure(set: ReadonlyArray<MigrationSource>, databases: ScratchDatabases): Promise<{ fileName: string; error: string } | undefined> {
+async function applyUntilFailure(set: ReadonlyArray<MigrationSource>, databases: ScratchDatabases): Promise<Failure> {
   const connect = await databases.create(rolesCreatedBy(set));
   const migrations: Migration[] = [];
   for (const source of set) {

@@ -97,7 +97,7 @@ describe('lint', () => {
       '0001_create_users.sql': 'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY);\nCREATE INDEX users_idx ON users (id);\n',
       '0001_duplicate.sql': 'CREATE TABLE IF NOT EXISTS b (id INT PRIMARY KEY);\n',
       'init.sql': 'SELECT 1;\n',
-      '0003_empty.sql': '-- nothing yet\n',
+      '0003_empty.sql': '\n',
       '0004_unterminated.sql': "CREATE TABLE IF NOT EXISTS c (id INT PRIMARY KEY);\nSELECT 'abc;\n",
       '0005_cleanup.sql': 'DELETE FROM users;\n',
       'README.md': 'ignored\n',
