@@ -83,7 +83,7 @@ describe('migration sets', () => {
   });
 });
 
-/** Files that ran on real DSQL clusters must not be flagged as errors (issue 3). */
+/** Files that ran on real DSQL clusters must not be flagged as errors. */
 const corpus = path.join(SHARED_DIR, 'corpus');
 const describeCorpus = fs.existsSync(corpus) ? describe : describe.skip;
 if (!fs.existsSync(corpus)) console.warn(`Skipping the real-DSQL corpus tests: ${corpus} is absent (set DSQL_MIGRATIONS_SHARED_DIR)`);
