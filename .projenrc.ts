@@ -194,6 +194,14 @@ project.addTask('demo', {
   steps: [{ spawn: bundle.name }, { exec: 'ts-node --transpile-only --project test/tsconfig.json examples/demo.ts' }],
 });
 
+// docs/lint-rules.md is generated from the lint rule values (src/lint/rules/); `check` fails when
+// the committed file is not current.
+const lintRulesDoc = project.addTask('docs:lint-rules', {
+  description: 'Write docs/lint-rules.md from the lint rule values',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json -e "require(\'fs\').writeFileSync(\'docs/lint-rules.md\', require(\'./src/lint/rules-doc\').rulesMarkdown())"',
+});
+project.postCompileTask.spawn(lintRulesDoc);
+
 // What the README's test command runs. projen's `build` packages every jsii language when CI is
 // set, which needs registries this machine cannot reach; here the JS package is built fully and
 // the other four languages are generated as code only.
@@ -209,7 +217,7 @@ project.addTask('check', {
     { spawn: 'integ' },
     { spawn: 'package:js' },
     { exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go' },
-    { exec: 'git diff --exit-code -- API.md package.json .projen || (echo "generated files drifted: run npx projen check and commit" && exit 1)' },
+    { exec: 'git diff --exit-code -- API.md package.json .projen docs/lint-rules.md || (echo "generated files drifted: run npx projen check and commit" && exit 1)' },
   ],
 });
 

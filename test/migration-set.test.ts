@@ -46,7 +46,7 @@ describe('parseMigrations validation', () => {
         '0001_ok.sql': 'SELECT 1;',
         '0002-bad-name.sql': 'SELECT 1;',
         '001_too_short.sql': 'SELECT 1;',
-        '0003_empty.sql': '-- only a comment\n/* and another */\n',
+        '0003_empty.sql': '  \n\n',
         '0004_unterminated.sql': "SELECT 1;\nINSERT INTO t VALUES ('oops);\n",
         '0005_open_block.sql': 'SELECT 1;\nBEGIN;\nINSERT INTO t VALUES (1);\n',
         '00001_same_number.sql': 'SELECT 1;',

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compareVersions, looksLikeMigration, parseMigrationFileName } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
-import { splitStatements, SqlStatement, SqlSyntaxError } from './splitter';
+import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
 
 /** One migration file, read and split. */
 export interface Migration {
@@ -92,16 +92,19 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
     }
     byNumber.set(key, fileName);
     const sql = normalizeSql(source.sql);
-    let statements: SqlStatement[];
+    let split: SplitResult;
     try {
-      statements = splitStatements(sql).statements;
+      split = splitStatements(sql);
     } catch (e) {
       if (!(e instanceof SqlSyntaxError)) throw e;
       problems.push({ fileName, line: e.line, column: e.column, rule: 'syntax', message: e.reason });
       continue;
     }
-    if (statements.length === 0) {
-      problems.push({ fileName, rule: 'empty-file', message: 'file contains no SQL statements' });
+    // A file of comments only is a deliberate no-op (Prisma writes "-- This is an empty migration.");
+    // a blank file is more likely a mistake.
+    const statements: SqlStatement[] = split.statements;
+    if (statements.length === 0 && split.comments.length === 0) {
+      problems.push({ fileName, rule: 'empty-file', message: 'file contains no SQL statements (a comment saying why makes it a deliberate no-op)' });
       continue;
     }
     let units: TransactionUnit[];

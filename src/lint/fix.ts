@@ -28,6 +28,12 @@ export interface FixResult {
 export interface FixOptions extends LintOptions {
   /** Used in `remaining` diagnostics. */
   readonly fileName?: string;
+  /**
+   * Also apply the fixes of rules at warning level (re-runnability, `jsonb-column`). Off by default:
+   * a warning's evidence is weaker, and its rewrite (JSONB to JSON, IF NOT EXISTS) can change what
+   * later files rely on. @default false
+   */
+  readonly includeWarnings?: boolean;
 }
 
 /** A fix can make another one possible (a split statement, then its transaction): a few passes settle it. */
@@ -47,7 +53,8 @@ export function fixSql(input: string, options: FixOptions = {}): FixResult {
     const accepted: TextEdit[] = [];
     for (const f of findings) {
       // Overlapping fixes wait for the next pass (a fix shared by two rules is applied once).
-      if (!f.fix || !f.fix.edits.every((e) => accepted.every((a) => !overlaps(a, e)))) continue;
+      if (!f.fix || (f.severity === 'warning' && !options.includeWarnings)) continue;
+      if (!f.fix.edits.every((e) => accepted.every((a) => !overlaps(a, e)))) continue;
       accepted.push(...f.fix.edits);
       applied.push({
         ruleId: f.ruleId,

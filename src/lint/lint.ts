@@ -2,10 +2,9 @@
  * Lints migration SQL for Aurora DSQL: runs the rule checks, applies severities and suppressions,
  * and reports diagnostics with a place in the file. Node built-ins only: this runs at `cdk synth`.
  */
-import { RuleInfo, RULES, RULES_BY_ID, RuleSetting, Severity } from './catalogue';
-import { FILE_CHECKS, Finding, STATEMENT_CHECKS } from './rules';
+import { Finding, Fix, Rule, RuleInfo, RULES, RULES_BY_ID, RuleSetting, Severity, SYNTAX_ERROR, UNUSED_SUPPRESSION } from './rules';
 import { parseSuppressions, SuppressionIndex } from './suppressions';
-import { FileView } from './syntax';
+import { FileView, StatementView } from './syntax';
 import { normalizeSql } from '../engine/migration-set';
 import { splitStatements, SplitResult, SqlSyntaxError } from '../engine/splitter';
 
@@ -62,31 +61,32 @@ function analyze(fileName: string, rawSql: string, settings: Map<string, RuleSet
   } catch (e) {
     if (!(e instanceof SqlSyntaxError)) throw e;
     const file = new FileView(fileName, sql, { statements: [], comments: [] });
-    const diagnostics = on('syntax-error')
-      ? [diagnostic(fileName, e.line, e.column, RULES_BY_ID.get('syntax-error')!, settings.get('syntax-error') as Severity, `cannot split the file into statements: ${e.reason}`, false)]
+    const diagnostics = on(SYNTAX_ERROR.id)
+      ? [diagnostic(fileName, e.line, e.column, SYNTAX_ERROR, settings.get(SYNTAX_ERROR.id) as Severity, `cannot split the file into statements: ${e.reason}`, false)]
       : [];
     return { file, findings: [], diagnostics };
   }
   const file = new FileView(fileName, sql, split);
 
+  const enabled = RULES.filter((r) => on(r.id));
   const raw: Finding[] = [];
+  const statementRules = enabled.filter((r) => r.check);
+  const reports = statementRules.map((r) => reportFor(r));
   for (const statement of file.statements) {
-    for (const [id, check] of STATEMENT_CHECKS) {
-      if (!on(id)) continue;
-      for (const f of check(statement, file)) raw.push(f.statementIndex === undefined ? { ...f, statementIndex: statement.index } : f);
-    }
+    statementRules.forEach((r, i) => raw.push(...r.check!(statement, reports[i], file)));
   }
-  for (const [ids, check] of FILE_CHECKS) {
-    if (ids.some(on)) raw.push(...check(file).filter((f) => on(f.ruleId)));
+  for (const r of enabled) {
+    if (r.fileCheck) raw.push(...r.fileCheck(file, (s, message, fix) => ({ ruleId: r.id, offset: s.offset, statementIndex: s.index, message, fix })));
   }
 
   const suppressions = new SuppressionIndex(parseSuppressions(split.comments, split.statements));
   const findings = raw
     .filter((f) => !suppressions.suppresses(f.ruleId, f.statementIndex))
     .map((f) => ({ ...f, severity: settings.get(f.ruleId) as Severity }));
-  if (on('unused-suppression')) {
+  const unusedSeverity = settings.get(UNUSED_SUPPRESSION.id);
+  if (unusedSeverity !== 'off') {
     for (const u of suppressions.unused((id) => RULES_BY_ID.has(id), on)) {
-      findings.push({ ruleId: 'unused-suppression', offset: u.offset, message: u.message, severity: settings.get('unused-suppression') as Severity });
+      findings.push({ ruleId: UNUSED_SUPPRESSION.id, offset: u.offset, message: u.message, severity: unusedSeverity as Severity });
     }
   }
   findings.sort((a, b) => a.offset - b.offset);
@@ -97,6 +97,12 @@ function analyze(fileName: string, rawSql: string, settings: Map<string, RuleSet
     return diagnostic(fileName, line, column, rule, f.severity, f.message ?? rule.message, f.fix !== undefined);
   });
   return { file, findings, diagnostics };
+}
+
+/** Findings of a statement rule carry its id. */
+function reportFor(rule: Rule) {
+  return (s: StatementView, tokenIndex: number, message?: string, fix?: Fix): Finding =>
+    ({ ruleId: rule.id, offset: s.at(tokenIndex), statementIndex: s.index, message, fix });
 }
 
 function diagnostic(

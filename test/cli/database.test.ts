@@ -2,9 +2,11 @@
  * status, plan and apply against PostgreSQL 16, run as a user runs them: the bundled CLI in a
  * child process, with the example migrations that go to DSQL.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { freshDatabase } from '../support/database';
 import { tempDir } from '../support/harness';
+import { DATABASE_URL_ENV } from '../support/local-postgres';
 import { snapshot } from '../support/sessions';
 import { ANSI, cli, EXAMPLE_MIGRATIONS, publicTables, query, requireBundles, writeMigrations } from './support/cli';
 
@@ -210,5 +212,38 @@ describe('targets', () => {
     expect(r.stderr).toContain('target: dsql://admin@abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws (us-east-1)');
     expect(r.stderr).toContain('error: cannot connect to dsql://admin@abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws (us-east-1)');
     expect(r.stdout + r.stderr).not.toMatch(/X-Amz-|Signature|EXAMPLEKEY/);
+  });
+});
+
+describe('fix --verify: the fixed files are applied beside the originals in DSQL-strict mode', () => {
+  const server = () => process.env[DATABASE_URL_ENV]!;
+  const tasks = {
+    '0001_tasks.sql': 'CREATE TABLE tasks (id INT PRIMARY KEY);\nINSERT INTO tasks VALUES (1), (2);\n',
+    '0002_status.sql': "ALTER TABLE tasks ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'open';\n",
+    '0003_rename.sql': 'UPDATE tasks SET id = 3 WHERE id = 1;\n',
+  };
+
+  test('--write --verify writes the fixes once every fixed file applies', async () => {
+    const dir = writeMigrations(tempDir('cli-fix-verify'), tasks);
+    const r = await cli(['fix', dir, '--write', '--verify', '--url', server()]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('verify (DSQL-strict mode): 1 of 1 rewritten file apply; 0 fail where the original applied');
+    expect(r.stdout).toContain(`fixed ${path.join(dir, '0002_status.sql')}: 1 fix`);
+  });
+
+  test('a fixed file that fails where its original applied is named, and nothing is written', async () => {
+    const jsonb = { '0001_docs.sql': 'CREATE TABLE IF NOT EXISTS docs (id INT PRIMARY KEY, doc JSONB);\n', '0002_merge.sql': 'UPDATE docs SET doc = doc || \'{"a": 1}\' WHERE id = 1;\n' };
+    const dir = writeMigrations(tempDir('cli-fix-verify-jsonb'), jsonb);
+    const r = await cli(['fix', dir, '--write', '--include-warnings', '--verify', '--url', server()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^0002_merge\.sql: the fixed file fails where the original applied: .*is of type json but expression is of type text/m);
+    expect(r.stderr).toContain('verify (DSQL-strict mode): 1 of 1 rewritten file apply; 1 fail where the original applied');
+    expect(fs.readFileSync(path.join(dir, '0001_docs.sql'), 'utf8')).toBe(jsonb['0001_docs.sql']);
+  });
+
+  test('--verify without a server is a usage error', async () => {
+    const dir = writeMigrations(tempDir('cli-fix-verify-nourl'), tasks);
+    const r = await cli(['fix', dir, '--verify'], { env: { DSQL_MIGRATIONS_URL: '', DATABASE_URL: '' } });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--verify needs a PostgreSQL server')]);
   });
 });

@@ -97,7 +97,7 @@ describe('lint', () => {
       '0001_create_users.sql': 'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY);\nCREATE INDEX users_idx ON users (id);\n',
       '0001_duplicate.sql': 'CREATE TABLE IF NOT EXISTS b (id INT PRIMARY KEY);\n',
       'init.sql': 'SELECT 1;\n',
-      '0003_empty.sql': '-- nothing yet\n',
+      '0003_empty.sql': '\n',
       '0004_unterminated.sql': "CREATE TABLE IF NOT EXISTS c (id INT PRIMARY KEY);\nSELECT 'abc;\n",
       '0005_cleanup.sql': 'DELETE FROM users;\n',
       'README.md': 'ignored\n',
@@ -174,7 +174,7 @@ describe('fix', () => {
         '@@ -1,4 +1,4 @@',
         ' CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email TEXT);',
         '-CREATE INDEX users_email_idx ON users (email);',
-        '+CREATE INDEX ASYNC IF NOT EXISTS users_email_idx ON users (email);',
+        '+CREATE INDEX ASYNC users_email_idx ON users (email);',
         ' ',
         '-TRUNCATE users;',
         '+DELETE FROM users;',
@@ -189,16 +189,18 @@ describe('fix', () => {
     const patch = spawnSync('patch', ['-p1', '-i', 'fix.diff'], { cwd: root, encoding: 'utf8' });
     expect(patch.status).toBe(0);
     expect(fs.readFileSync(path.join(root, 'migrations', '0001_create_users.sql'), 'utf8')).toBe(
-      'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email TEXT);\nCREATE INDEX ASYNC IF NOT EXISTS users_email_idx ON users (email);\n\nDELETE FROM users;\n',
+      'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email TEXT);\nCREATE INDEX ASYNC users_email_idx ON users (email);\n\nDELETE FROM users;\n',
     );
   });
 
   test('--write rewrites the file (keeping CRLF line endings); lint then passes; fix again changes nothing', async () => {
     const dir = writeMigrations(tempDir('cli-fix-write'), { '0001_create_users.sql': drizzleLike.replace(/\n/g, '\r\n') });
     const file = path.join(dir, '0001_create_users.sql');
-    const r = await cli(['fix', file, '--write']);
+    const r = await cli(['fix', file, '--write', '--include-warnings']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`fixed ${file}: 3 fixes`);
+    // The count counts the fixes listed: every fix gets a line, behaviour changes as warnings.
+    expect(r.stderr.split('\n').filter((l) => l.includes(`${file}:`)).map((l) => /:\d+ ([a-z-]+): /.exec(l)?.[1]).sort()).toEqual(['create-without-if-not-exists', 'index-requires-async', 'truncate']);
     expect(fs.readFileSync(file, 'utf8')).toBe(
       'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email TEXT);\r\nCREATE INDEX ASYNC IF NOT EXISTS users_email_idx ON users (email);\r\n\r\nDELETE FROM users;\r\n',
     );

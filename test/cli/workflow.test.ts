@@ -22,7 +22,7 @@ ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_users_id_fk" FOREIGN KEY ("u
 CREATE INDEX "orders_user_idx" ON "orders" USING btree ("user_id");
 `;
 
-test('drizzle-kit output → new --from → lint fails → fix --write → lint passes → apply --strict on PostgreSQL', async () => {
+test('drizzle-kit output → new --from → lint fails → fix --write --include-warnings → lint passes → apply --strict on PostgreSQL', async () => {
   const project = tempDir('cli-workflow');
   fs.cpSync(EXAMPLE_MIGRATIONS, path.join(project, 'migrations'), { recursive: true });
   fs.mkdirSync(path.join(project, 'drizzle'));
@@ -38,7 +38,7 @@ test('drizzle-kit output → new --from → lint fails → fix --write → lint 
   expect(lint.stdout.match(/ error [a-z-]+/g)).toEqual([' error constraint-not-valid', ' error index-requires-async', ' error index-using-method']);
 
   expect((await run('fix', 'migrations/0008_add_orders.sql')).code).toBe(1);
-  const fixed = await run('fix', 'migrations/0008_add_orders.sql', '--write');
+  const fixed = await run('fix', 'migrations/0008_add_orders.sql', '--write', '--include-warnings');
   expect(fixed.code).toBe(0);
   expect(fixed.stderr).toContain('changes behaviour');
   expect((await run('lint')).stdout).toBe('8 files checked: 0 errors, 0 warnings\n');

@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { splitStatements } from '../../src/engine/splitter';
-import { RULES } from '../../src/lint/catalogue';
 import { fixSql, FixResult } from '../../src/lint/fix';
 import { LintOptions, lintSql } from '../../src/lint/lint';
+import { RULES } from '../../src/lint/rules';
 import { canonicalSql } from '../../src/lint/tokenize';
 import { SHARED_DIR } from '../support/shared';
 
@@ -95,7 +95,8 @@ export function evaluate(c: AgreementCase): CaseResult {
   let verdictFailures = 0;
   const diagnostics = lintSql(c.id, c.sql, COMPARED);
   let fixResult: FixResult | undefined;
-  const fix = () => (fixResult ??= fixSql(c.sql, COMPARED));
+  // dsql-lint's fix applies every rewrite it knows; ours applies warning-level ones on request.
+  const fix = () => (fixResult ??= fixSql(c.sql, { ...COMPARED, includeWarnings: true }));
   const e = c.expect;
 
   if (e.flagged !== undefined && e.flagged !== diagnostics.length > 0) verdictFailures = failures.push(e.flagged ? 'expected flagged, we lint clean' : `expected clean, we report ${diagnostics.map((d) => d.ruleId).join(', ')}`);

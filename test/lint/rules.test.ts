@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES } from '../../src/lint/catalogue';
+import { fixSql } from '../../src/lint/fix';
 import { lintSql } from '../../src/lint/lint';
+import { RULES } from '../../src/lint/rules';
+import { rulesMarkdown } from '../../src/lint/rules-doc';
 
 /**
  * Per rule: statements it must flag, and near misses it must leave alone. Every rule of the
@@ -42,7 +44,11 @@ const CASES: Record<string, { flagged: string[]; clean: string[] }> = {
     clean: ['ALTER TABLE t ALTER COLUMN c DROP NOT NULL;'],
   },
   'add-primary-key': {
-    flagged: ['ALTER TABLE t ADD PRIMARY KEY (id);', 'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_idx;'],
+    flagged: [
+      'ALTER TABLE t ADD PRIMARY KEY (id);',
+      'ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_idx;',
+      'CREATE TABLE t (id INT NOT NULL);\nALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id);',
+    ],
     clean: ['CREATE TABLE IF NOT EXISTS t (id UUID PRIMARY KEY);'],
   },
   'add-unique-constraint': {
@@ -246,10 +252,32 @@ describe.each(Object.entries(CASES))('%s', (id, { flagged, clean }) => {
   });
 });
 
-test('docs/lint-rules.md lists every rule with its severity and fixability', () => {
+test('docs/lint-rules.md is the one generated from the rule values (npx projen docs:lint-rules)', () => {
   const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'lint-rules.md'), 'utf8');
-  const missing = RULES.filter((r) => !doc.includes(`| \`${r.id}\` | ${r.severity} | ${r.fixable ? 'yes' : 'no'} |`)).map((r) => r.id);
-  expect(missing).toEqual([]);
+  expect(doc).toBe(rulesMarkdown());
+  expect(RULES.filter((r) => !doc.includes(`| \`${r.id}\` | ${r.severity} | ${r.fixable ? 'yes' : 'no'} |`)).map((r) => r.id)).toEqual([]);
+});
+
+describe('a rule is fixable exactly when its check yields fixes', () => {
+  const clears = (id: string, sql: string) => {
+    const result = fixSql(sql, { includeWarnings: true });
+    return result.applied.some((a) => a.ruleId === id) && !result.remaining.some((d) => d.ruleId === id);
+  };
+
+  test.each(RULES.filter((r) => r.fixable).map((r) => r.id))('%s: a flagged case is cleared by fixSql', (id) => {
+    expect(CASES[id].flagged.filter((sql) => clears(id, sql))).not.toEqual([]);
+  });
+
+  test('no unfixable rule offers a fix, in any case of any rule', () => {
+    const unfixable = new Set(RULES.filter((r) => !r.fixable).map((r) => r.id));
+    const offers = Object.values(CASES).flatMap((c) => [...c.flagged, ...c.clean])
+      .flatMap((sql) => lintSql('t.sql', sql).filter((d) => unfixable.has(d.ruleId) && d.fixable).map((d) => `${d.ruleId}: ${sql}`));
+    expect(offers).toEqual([]);
+  });
+
+  test('a rule documents a rewrite exactly when it is fixable', () => {
+    expect(RULES.filter((r) => r.fixable !== (r.fixDoc !== undefined && r.fixDoc.length > 0)).map((r) => r.id)).toEqual([]);
+  });
 });
 
 test('a rule reports where the problem is', () => {
