@@ -28,11 +28,13 @@ function policyOf(stack: Stack): any {
 }
 
 describe('PrivateLink', () => {
-  test('the VPC endpoint service name and VPC endpoint are the CloudFormation attributes; an interface endpoint is made from the name', () => {
+  test('the VPC endpoint service name and VPC endpoint are the CloudFormation attributes; the README set-up uses them', () => {
     const stack = newStack();
     const cluster = new DsqlCluster(stack, 'Cluster');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     vpc.addInterfaceEndpoint('Dsql', { service: new ec2.InterfaceVpcEndpointService(cluster.vpcEndpointServiceName, 5432), privateDnsEnabled: true });
+    const throughVpc = DsqlCluster.fromClusterAttributes(stack, 'ClusterThroughVpc', { clusterIdentifier: cluster.clusterIdentifier, clusterEndpoint: cluster.vpcEndpoint });
+    new DsqlMigrations(stack, 'Schema', { cluster: throughVpc, migrationsPath: EXAMPLE_MIGRATIONS, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
 
     expect(stack.resolve(cluster.vpcEndpointServiceName)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'VpcEndpointServiceName'] });
     expect(stack.resolve(cluster.vpcEndpoint)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'VpcEndpoint'] });
@@ -41,6 +43,8 @@ describe('PrivateLink', () => {
       ServiceName: clusterAttr('VpcEndpointServiceName'),
       PrivateDnsEnabled: true,
     });
+    Template.fromStack(stack).hasResourceProperties('Custom::DsqlMigrations', { ClusterEndpoint: clusterAttr('VpcEndpoint') });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }) });
   });
 });
 
@@ -161,7 +165,9 @@ describe('the experimental L2 of @aws-cdk/aws-dsql-alpha', () => {
   test('its Cluster is not a cluster reference, its CfnCluster (node.defaultChild) is: migrations connect and are granted on it', () => {
     const stack = newStack();
     const alpha = new dsqlAlpha.Cluster(stack, 'AlphaCluster');
-    expect('clusterRef' in alpha).toBe(false);
+    // @ts-expect-error the alpha Cluster has no clusterRef, so it is not an IClusterRef (what `cluster` takes)
+    const notAReference: dsql.IClusterRef = alpha;
+    expect(notAReference.clusterRef).toBeUndefined();
 
     new DsqlMigrations(stack, 'Schema', { cluster: alpha.node.defaultChild as dsql.CfnCluster, migrationsPath: EXAMPLE_MIGRATIONS });
     const template = Template.fromStack(stack);
