@@ -124,7 +124,11 @@ describe('CloudWatch metrics', () => {
     const stack = newStack();
     const cluster = new DsqlCluster(stack, 'Cluster');
     const id = { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Identifier'] };
-    const shape = (m: cloudwatch.Metric) => ({ ...stack.resolve({ namespace: m.namespace, name: m.metricName, dims: m.dimensions }), statistic: m.statistic, unit: m.unit });
+    const shape = (m: cloudwatch.Metric) => ({
+      ...stack.resolve({ namespace: m.namespace, name: m.metricName, dims: m.dimensions }),
+      statistic: m.statistic,
+      unit: m.unit,
+    });
 
     expect(shape(cluster.metric('WriteDPU'))).toEqual({ namespace: 'AWS/AuroraDSQL', name: 'WriteDPU', dims: { ClusterId: id }, statistic: 'Average', unit: undefined });
     expect(shape(cluster.metricTotalTransactions())).toMatchObject({ name: 'TotalTransactions', statistic: 'Sum' });
