@@ -68,6 +68,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'commander@^14.0.0',
     'cdk-nag@^3.0.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // Only for the test that passes the experimental L2's cluster to DsqlMigrations (README).
+    '@aws-cdk/aws-dsql-alpha@2.260.0-alpha.0',
     '@aws-cdk/integ-runner@^2.197.10',
   ],
 

@@ -1,10 +1,10 @@
-import { Arn, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Tags, Token, aws_dsql as dsql, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Arn, ArnFormat, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token, aws_cloudwatch as cloudwatch, aws_dsql as dsql, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /**
  * An Aurora DSQL cluster, created in this app or imported.
  */
-export interface IDsqlCluster extends IResource, dsql.IClusterRef {
+export interface IDsqlCluster extends IResource, dsql.IClusterRef, iam.IResourceWithPolicyV2 {
   /**
    * The cluster identifier, e.g. `foo0bar1baz2quux3quux4uux5`.
    *
@@ -40,6 +40,58 @@ export interface IDsqlCluster extends IResource, dsql.IClusterRef {
    * Grants `dsql:DbConnectAdmin`: connecting as the `admin` role.
    */
   grantConnectAdmin(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * A metric of this cluster in the `AWS/AuroraDSQL` namespace, with the `ClusterId` dimension.
+   *
+   * @param metricName a metric AWS documents for Aurora DSQL, e.g. `TotalTransactions`, `WriteDPU`
+   * @see https://docs.aws.amazon.com/aurora-dsql/latest/userguide/cloudwatch-monitoring.html
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `TotalTransactions`: transactions run, read-only ones included.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricTotalTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `OccConflicts`: transactions aborted by an optimistic concurrency conflict (SQLSTATE 40001),
+   * which clients must retry.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricOccConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `QueryTimeouts`: queries stopped by the maximum transaction time.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricQueryTimeouts(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `CommitLatency`: time spent committing, in milliseconds (DSQL publishes its median).
+   *
+   * @default - average over 5 minutes
+   */
+  metricCommitLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `TotalDPU`: distributed processing units used, the unit DSQL bills activity in
+   * (the sum of `ComputeDPU`, `ReadDPU` and `WriteDPU`, plus `MultiRegionWriteDPU` on peered clusters).
+   *
+   * @default - sum over 5 minutes
+   */
+  metricTotalDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `ClusterStorageSize`: the cluster's size in bytes, billed as storage.
+   *
+   * @default - maximum over 5 minutes
+   */
+  metricClusterStorageSize(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /**
@@ -93,6 +145,15 @@ export interface DsqlClusterProps {
    * @default - no Name tag
    */
   readonly clusterName?: string;
+
+  /**
+   * The cluster's resource-based policy, for example a statement that denies `dsql:DbConnect*`
+   * from outside a VPC. Add statements later with `addToResourcePolicy`.
+   *
+   * @see https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_PutClusterPolicy.html
+   * @default - no resource-based policy
+   */
+  readonly resourcePolicy?: iam.PolicyDocument;
 }
 
 /**
@@ -146,6 +207,45 @@ abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
   public grantConnectAdmin(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'dsql:DbConnectAdmin');
   }
+
+  /**
+   * Adds a statement to the cluster's resource-based policy. An imported cluster's policy is
+   * not managed by this stack: the statement is not added.
+   */
+  public abstract addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AuroraDSQL',
+      metricName,
+      dimensionsMap: { ClusterId: this.clusterIdentifier },
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricTotalTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TotalTransactions', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricOccConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OccConflicts', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricQueryTimeouts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('QueryTimeouts', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricCommitLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CommitLatency', { statistic: cloudwatch.Stats.AVERAGE, unit: cloudwatch.Unit.MILLISECONDS, ...props });
+  }
+
+  public metricTotalDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TotalDPU', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricClusterStorageSize(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ClusterStorageSize', { statistic: cloudwatch.Stats.MAXIMUM, unit: cloudwatch.Unit.BYTES, ...props });
+  }
 }
 
 /**
@@ -176,6 +276,9 @@ export class DsqlCluster extends DsqlClusterBase {
         });
         this.clusterEndpoint = attrs.clusterEndpoint ?? dsqlEndpoint(attrs.clusterIdentifier, attrs.region ?? stack.region);
       }
+      public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+        return { statementAdded: false };
+      }
     }
     return new Imported();
   }
@@ -196,9 +299,27 @@ export class DsqlCluster extends DsqlClusterBase {
   public readonly clusterEndpoint: string;
 
   /**
+   * The name of the cluster's PrivateLink service, `com.amazonaws.<region>.dsql-<suffix>`: create
+   * an interface VPC endpoint for it to reach the cluster from a VPC without internet access.
+   *
+   * @attribute
+   */
+  public readonly vpcEndpointServiceName: string;
+
+  /**
+   * The host name for connecting to the cluster through an interface VPC endpoint of its
+   * PrivateLink service (`vpcEndpointServiceName`).
+   *
+   * @attribute
+   */
+  public readonly vpcEndpoint: string;
+
+  /**
    * The underlying `AWS::DSQL::Cluster` resource.
    */
   public readonly cfnCluster: dsql.CfnCluster;
+
+  private policy?: iam.PolicyDocument;
 
   constructor(scope: Construct, id: string, props: DsqlClusterProps = {}) {
     super(scope, id);
@@ -214,7 +335,11 @@ export class DsqlCluster extends DsqlClusterBase {
       deletionProtectionEnabled: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
       kmsEncryptionKey: props.kmsKey?.keyArn,
       multiRegionProperties: props.witnessRegion ? { witnessRegion: props.witnessRegion, clusters: props.peerClusterArns } : undefined,
+      // A JSON string in CloudFormation; rendered at synth so that later statements are included.
+      policyDocument: Lazy.string({ produce: () => (this.policy?.isEmpty === false ? Stack.of(this).toJsonString(this.policy) : undefined) }),
     });
+    this.policy = props.resourcePolicy;
+    this.node.addValidation({ validate: () => this.validatePolicy() });
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
     if (props.clusterName) Tags.of(this).add('Name', props.clusterName);
 
@@ -222,6 +347,26 @@ export class DsqlCluster extends DsqlClusterBase {
     this.clusterArn = this.cfnCluster.attrResourceArn;
     // Built from the identifier, the documented endpoint format (dsql-facts §5, §6).
     this.clusterEndpoint = dsqlEndpoint(this.clusterIdentifier, Stack.of(this).region);
+    this.vpcEndpointServiceName = this.cfnCluster.attrVpcEndpointServiceName;
+    this.vpcEndpoint = this.cfnCluster.attrVpcEndpoint;
+  }
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    this.policy ??= new iam.PolicyDocument();
+    this.policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.cfnCluster };
+  }
+
+  private validatePolicy(): string[] {
+    if (!this.policy) return [];
+    const errors = this.policy.validateForResourcePolicy();
+    // The policy is a property of the cluster itself, so naming the cluster's own ARN (or any of its
+    // attributes) would be a circular reference. A cluster policy applies to its cluster only.
+    const stack = Stack.of(this);
+    if (JSON.stringify(stack.resolve(this.policy)).includes(`"${stack.getLogicalId(this.cfnCluster)}"`)) {
+      errors.push("the resource policy refers to this cluster's own attributes (e.g. clusterArn): use resources: ['*'], which means this cluster");
+    }
+    return errors;
   }
 }
 
