@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
+import { describedConnector, dsqlDescription, maskConnectionString } from './connection';
 import { dsqlRegion } from './dsql-endpoint';
 import { UsageError } from './errors';
 import { dsqlConnector } from '../lambda/dsql-connection';
 import { postgresConnector } from '../lambda/postgres-connection';
 import { Dialect } from '../src/engine/dialect';
-import { ConnectFn, SqlSession } from '../src/engine/runner';
+import { ConnectFn } from '../src/engine/runner';
 
 /** Where `status`, `plan` and `apply` connect. */
 export interface Target {
@@ -63,51 +64,15 @@ export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process
 function postgresTarget(url: string): Target {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${maskConnectionString(url)})`);
   const description = maskConnectionString(url);
-  return { description, connect: quietSessions(postgresConnector(url), description) };
+  return { description, connect: describedConnector(postgresConnector(url), description) };
 }
 
 function dsqlTarget(endpoint: string, regionOption: string | undefined, user: string, env: NodeJS.ProcessEnv): Target {
   if (!/^[a-z0-9.-]+$/i.test(endpoint)) throw new UsageError(`--endpoint takes a host name, <cluster-id>.dsql.<region>.on.aws (got ${JSON.stringify(endpoint)})`);
   const region = dsqlRegion(endpoint, regionOption, env);
   if (!region) throw new UsageError(`no AWS region for ${endpoint}: pass --region or set AWS_REGION`);
-  const description = `dsql://${user}@${endpoint} (${region})`;
-  return { description, dialect: 'dsql', connect: quietSessions(dsqlConnector({ endpoint, region, user }), description) };
+  const description = dsqlDescription(endpoint, user, region);
+  return { description, dialect: 'dsql', connect: describedConnector(dsqlConnector({ endpoint, region, user }), description) };
 }
 
-/**
- * node-postgres emits 'error' on an idle client whose server went away; unhandled, that kills the
- * process. The runner sees the failure on its next query instead, and reconnects.
- * A connection that cannot be opened is reported with the masked target, never the URL.
- */
-function quietSessions(connect: ConnectFn, description: string): ConnectFn {
-  return async () => {
-    let session: SqlSession;
-    try {
-      session = await connect();
-    } catch (e) {
-      throw new ConnectionError(description, e);
-    }
-    (session as Partial<{ on(event: string, listener: () => void): void }>).on?.('error', () => undefined);
-    return session;
-  };
-}
-
-export class ConnectionError extends Error {
-  constructor(public readonly target: string, cause: unknown) {
-    const reason = (cause as { message?: string })?.message || String(cause);
-    super(`cannot connect to ${target}: ${reason}`);
-    this.name = 'ConnectionError';
-  }
-}
-
-/** `postgres://app:****@db:5432/app`: user, host, port and database; the password and query string left out. */
-export function maskConnectionString(url: string): string {
-  try {
-    const u = new URL(url);
-    const auth = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':****' : ''}@` : '';
-    return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
-  } catch {
-    // Not a URL we can parse: show only the scheme, since anything after it may hold a password.
-    return `${url.split(':')[0]}://...`;
-  }
-}
+export { ConnectionError, maskConnectionString } from './connection';

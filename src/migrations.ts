@@ -17,10 +17,11 @@ import {
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
 import { buildManifest } from './engine/manifest';
-import { loadMigrations, Migration } from './engine/migration-set';
-import { formatDiagnostic, lintMigrations } from './lint';
+import { readMigrationFolder } from './engine/migration-set';
+import { LintOptions, resolveRuleSettings } from './lint';
 
 /**
  * What a lint rule's finding does at synth time.
@@ -225,8 +226,9 @@ export class DsqlMigrations extends Construct {
     if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
-    const migrations = loadMigrations(path.resolve(props.migrationsPath));
-    if (props.lint?.enabled !== false) this.lint(migrations, props.lint?.rules);
+    // Problems with the files fail synth through a validation, so that `cdk synth` lists every one
+    // of them at once, in the lint's format, instead of stopping at the first with a stack trace.
+    const migrations = this.check(props.migrationsPath, props.lint) ?? [];
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
     this.migrationCount = migrations.length;
@@ -270,16 +272,42 @@ export class DsqlMigrations extends Construct {
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
   }
 
-  /** Errors fail synth, naming file, line, column and rule; warnings become annotations. */
-  private lint(migrations: ReadonlyArray<Migration>, rules?: { [ruleId: string]: LintSeverity }) {
-    const diagnostics = lintMigrations(migrations, { rules });
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      throw new Error(`DSQL lint found ${errors.length} error(s) in ${this.node.path}:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+  /**
+   * Checks the folder: every error (file names, versions, SQL, lint) becomes one line of a
+   * validation that fails synth; warnings become annotations. Returns the set when it is valid.
+   */
+  private check(migrationsPath: string, options: MigrationLintOptions = {}): MigrationCheck['migrations'] {
+    const folder = displayFolder(migrationsPath);
+    const errors: string[] = [];
+    this.node.addValidation({ validate: () => errors });
+    let sources;
+    try {
+      sources = readMigrationFolder(path.resolve(migrationsPath));
+    } catch {
+      errors.push(`${folder} error folder-not-found the migrations folder does not exist (migrationsPath is resolved against ${process.cwd()})`);
+      return undefined;
     }
+    let lint: LintOptions | false = false;
+    if (options.enabled !== false) {
+      try {
+        lint = { rules: options.rules ?? {} };
+        resolveRuleSettings(lint);
+      } catch (e) {
+        errors.push(`lint.rules: ${(e as Error).message}`);
+        lint = false;
+      }
+    }
+    if (sources.length === 0) {
+      Annotations.of(this).addWarningV2('cdk-dsql-migrations:empty-folder',
+        `${folder} warning empty-folder no migration files (NNNN_description.sql) in this folder: the deploy creates the bookkeeping tables and applies nothing`);
+    }
+    const { migrations, diagnostics } = checkMigrations(sources, lint);
     for (const d of diagnostics) {
-      Annotations.of(this).addWarningV2(`cdk-dsql-migrations:${d.ruleId}`, `${formatDiagnostic(d)} (${d.docUrl})`);
+      const line = formatDiagnostic(folder, d);
+      if (d.severity === 'error') errors.push(line);
+      else Annotations.of(this).addWarningV2(`cdk-dsql-migrations:${d.ruleId}`, `${line}${d.docUrl ? ` (${d.docUrl})` : ''}`);
     }
+    return errors.length === 0 ? migrations : undefined;
   }
 }
 
