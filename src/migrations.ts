@@ -5,6 +5,7 @@ import {
   Annotations,
   CustomResource,
   Duration,
+  RemovalPolicy,
   Stack,
   aws_cloudwatch as cloudwatch,
   aws_dsql as dsql,
@@ -142,8 +143,10 @@ export interface DsqlMigrationsOptions {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the handler in the VPC; they must allow outbound TCP 5432 to the DSQL
-   * endpoint (and HTTPS to S3 and STS, or VPC endpoints for them).
+   * Security groups of the handler in the VPC.
+   *
+   * They must allow outbound TCP 5432 to the DSQL endpoint (and HTTPS to S3 and STS, or VPC
+   * endpoints for them).
    *
    * @default - a new security group with all outbound traffic allowed
    */
@@ -163,6 +166,15 @@ export interface DsqlMigrationsOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the handler's log groups (handler, framework and waiter logs) when the stack
+   * is deleted. By default they are kept, with their retention, so that the record of the last
+   * deploys outlives the stack; `RemovalPolicy.DESTROY` deletes them with it.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -329,6 +341,7 @@ class MigrationsProvider extends Construct {
     if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
     if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
     if (options.logRetention) settings.logRetention = String(options.logRetention);
+    if (options.logRemovalPolicy) settings.logRemovalPolicy = options.logRemovalPolicy;
     if (options.vpc) settings.vpc = options.vpc.node.path;
     if (options.vpcSubnets) settings.vpcSubnets = JSON.stringify(options.vpcSubnets, (k, v) => (k === 'subnets' || k === 'subnetFilters' ? undefined : v));
     if (options.securityGroups) settings.securityGroups = options.securityGroups.map((g) => g.node.path).join(',');
@@ -349,8 +362,10 @@ class MigrationsProvider extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Applies SQL migrations to Aurora DSQL clusters (cdk-dsql-migrations)',
     });
+    const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logGroupProps: logs.LogGroupProps = { retention, removalPolicy: options.logRemovalPolicy ?? RemovalPolicy.RETAIN };
     const handler = (name: string, entry: string) => {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, logGroupProps);
       logGroup.grantWrite(this.role);
       return new lambda.Function(this, name, {
         code,
@@ -372,10 +387,9 @@ class MigrationsProvider extends Construct {
     };
     const onEvent = handler('OnEvent', 'index.onEvent');
     const isComplete = handler('IsComplete', 'index.isComplete');
-    const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
     // The framework's own functions get roles of their own with inline log permissions instead of
     // the AWSLambdaBasicExecutionRole managed policy; the Provider adds the invoke and start grants.
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention });
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', logGroupProps);
     const frameworkRole = (roleId: string) => {
       const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       frameworkLogs.grantWrite(role);
@@ -391,7 +405,7 @@ class MigrationsProvider extends Construct {
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole'),
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention }),
+        destination: new logs.LogGroup(this, 'WaiterLogs', logGroupProps),
         level: sfn.LogLevel.ALL,
       },
     });

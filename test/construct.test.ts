@@ -202,6 +202,16 @@ describe('production options', () => {
     });
   });
 
+  test("the handler's log groups are kept when the stack is deleted, unless logRemovalPolicy says otherwise", () => {
+    const policies = (props: { logRemovalPolicy?: RemovalPolicy }) => {
+      const stack = newStack();
+      new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, ...props });
+      return Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
+    };
+    expect(policies({})).toEqual(Array(4).fill(['Retain', 'Retain']));
+    expect(policies({ logRemovalPolicy: RemovalPolicy.DESTROY })).toEqual(Array(4).fill(['Delete', 'Delete']));
+  });
+
   test('a failure alarm watches both handler functions', () => {
     const stack = newStack();
     const db = new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, failureAlarm: true });
