@@ -5,21 +5,12 @@
 import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './errors';
-import { checkMigrations, formatDiagnostic as formatCheckDiagnostic } from '../src/check';
+import { checkMigrations, formatDiagnostic as formatCheckDiagnostic, MigrationDiagnostic } from '../src/check';
 import { MigrationSource } from '../src/engine/migration-set';
 import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
 
-export interface Diagnostic {
-  /** The file as the user would open it: the folder joined with the file name. */
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly ruleId: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly fixable: boolean;
-  readonly docUrl?: string;
-}
+/** A diagnostic of src/check.ts with `file`: the file as the user would open it (folder and name). */
+export type Diagnostic = Omit<MigrationDiagnostic, 'fileName'> & { readonly file: string };
 
 /** `--rule id=error|warning|off`, repeatable: the same overrides `DsqlMigrations` takes at synth. */
 export function parseRuleOption(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
