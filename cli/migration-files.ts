@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './errors';
-import { loadMigrations, Migration, MigrationProblem, MigrationSource } from '../src/engine/migration-set';
+import { formatProblem as formatEngineProblem, loadMigrations, Migration, MigrationProblem, MigrationSource } from '../src/engine/migration-set';
 import { looksLikeMigration } from '../src/engine/naming';
 
 export const DIR_ENV = 'DSQL_MIGRATIONS_DIR';
@@ -36,5 +36,5 @@ export function loadMigrationSet(dir: string): Migration[] {
 
 /** `migrations/0001_x.sql:3:7 error rule-id message`; problems about a whole file point at 1:1. */
 export function formatProblem(dir: string, p: MigrationProblem): string {
-  return `${path.join(dir, p.fileName)}:${p.line ?? 1}:${p.column ?? 1} error ${p.rule} ${p.message}`;
+  return formatEngineProblem(p, path.join(dir, p.fileName));
 }

@@ -7,6 +7,7 @@ import { Output } from './output';
 import { ConnectionError } from './target';
 import { MigrationValidationError } from '../src/engine/migration-set';
 import { MigrationError, MigrationStateError } from '../src/engine/runner';
+import { RULES_BY_ID } from '../src/lint';
 
 /**
  * Runs a command's action with its Output, and turns what it throws into an exit code and a
@@ -38,6 +39,9 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
   } else if (e instanceof MigrationValidationError) {
     output.error(`invalid migrations in ${options.dir} (dsql-migrations lint shows every finding):`);
     for (const p of e.problems) output.errorDetail(formatProblem(options.dir, p));
+    if (commandName === 'apply' && e.problems.some((p) => RULES_BY_ID.has(p.rule))) {
+      output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
+    }
   } else {
     output.error((e as Error)?.message ?? String(e));
     if (!(e instanceof MigrationStateError || e instanceof ConnectionError)) output.detail((e as Error)?.stack ?? '');
@@ -52,7 +56,9 @@ export function reportMigrationError(e: MigrationError, output: Output, dir: str
   if (e.sqlState === '54000') {
     output.errorDetail('  DSQL limits a transaction to 3,000 rows, 10 MiB and 5 minutes: split the data change into batches (e.g. by key range), a statement or file each.');
   }
-  output.errorDetail('  Earlier files stay applied; this file and later ones stay pending. Fix the file and run apply again.');
+  output.errorDetail(
+    '  Earlier files stay applied. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending. Fix the statement and run apply again.',
+  );
 }
 
 /** The `error` member of a failed command's JSON document. */

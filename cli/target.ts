@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { describedConnector, dsqlDescription, maskConnectionString } from './connection';
 import { dsqlRegion } from './dsql-endpoint';
 import { UsageError } from './errors';
 import { dsqlConnector } from '../lambda/dsql-connection';
@@ -63,47 +64,15 @@ export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process
 function postgresTarget(url: string): Target {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${maskConnectionString(url)})`);
   const description = maskConnectionString(url);
-  return { description, connect: maskingErrors(postgresConnector(url), description) };
+  return { description, connect: describedConnector(postgresConnector(url), description) };
 }
 
 function dsqlTarget(endpoint: string, regionOption: string | undefined, user: string, env: NodeJS.ProcessEnv): Target {
   if (!/^[a-z0-9.-]+$/i.test(endpoint)) throw new UsageError(`--endpoint takes a host name, <cluster-id>.dsql.<region>.on.aws (got ${JSON.stringify(endpoint)})`);
   const region = dsqlRegion(endpoint, regionOption, env);
   if (!region) throw new UsageError(`no AWS region for ${endpoint}: pass --region or set AWS_REGION`);
-  const description = `dsql://${user}@${endpoint} (${region})`;
-  return { description, dialect: 'dsql', connect: maskingErrors(dsqlConnector({ endpoint, region, user }), description) };
+  const description = dsqlDescription(endpoint, user, region);
+  return { description, dialect: 'dsql', connect: describedConnector(dsqlConnector({ endpoint, region, user }), description) };
 }
 
-/** A connection that cannot be opened is reported with the masked target, never the URL. */
-function maskingErrors(connect: ConnectFn, description: string): ConnectFn {
-  return async () => {
-    try {
-      return await connect();
-    } catch (e) {
-      throw new ConnectionError(description, e);
-    }
-  };
-}
-
-export class ConnectionError extends Error {
-  /** The cause's code (ECONNREFUSED, 57P03, 28P01, ...): the runner retries a reconnection the server refused. */
-  public readonly code: string | undefined;
-  constructor(public readonly target: string, cause: unknown) {
-    const reason = (cause as { message?: string })?.message || String(cause);
-    super(`cannot connect to ${target}: ${reason}`);
-    this.name = 'ConnectionError';
-    this.code = (cause as { code?: string })?.code;
-  }
-}
-
-/** `postgres://app:****@db:5432/app`: user, host, port and database; the password and query string left out. */
-export function maskConnectionString(url: string): string {
-  try {
-    const u = new URL(url);
-    const auth = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':****' : ''}@` : '';
-    return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
-  } catch {
-    // Not a URL we can parse: show only the scheme, since anything after it may hold a password.
-    return `${url.split(':')[0]}://...`;
-  }
-}
+export { ConnectionError, maskConnectionString } from './connection';

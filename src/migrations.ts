@@ -5,6 +5,7 @@ import {
   Annotations,
   CustomResource,
   Duration,
+  RemovalPolicy,
   Stack,
   aws_cloudwatch as cloudwatch,
   aws_dsql as dsql,
@@ -17,10 +18,11 @@ import {
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
 import { buildManifest } from './engine/manifest';
-import { loadMigrations, Migration } from './engine/migration-set';
-import { formatDiagnostic, lintMigrations } from './lint';
+import { readMigrationFolder } from './engine/migration-set';
+import { LintOptions, resolveRuleSettings } from './lint';
 
 /**
  * What a lint rule's finding does at synth time.
@@ -141,8 +143,10 @@ export interface DsqlMigrationsOptions {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the handler in the VPC; they must allow outbound TCP 5432 to the DSQL
-   * endpoint (and HTTPS to S3 and STS, or VPC endpoints for them).
+   * Security groups of the handler in the VPC.
+   *
+   * They must allow outbound TCP 5432 to the DSQL endpoint (and HTTPS to S3 and STS, or VPC
+   * endpoints for them).
    *
    * @default - a new security group with all outbound traffic allowed
    */
@@ -162,6 +166,15 @@ export interface DsqlMigrationsOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the handler's log groups (handler, framework and waiter logs) when the stack
+   * is deleted. By default they are kept, with their retention, so that the record of the last
+   * deploys outlives the stack; `RemovalPolicy.DESTROY` deletes them with it.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -225,8 +238,9 @@ export class DsqlMigrations extends Construct {
     if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
-    const migrations = loadMigrations(path.resolve(props.migrationsPath));
-    if (props.lint?.enabled !== false) this.lint(migrations, props.lint?.rules);
+    // Problems with the files fail synth through a validation, so that `cdk synth` lists every one
+    // of them at once, in the lint's format, instead of stopping at the first with a stack trace.
+    const migrations = this.check(props.migrationsPath, props.lint) ?? [];
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
     this.migrationCount = migrations.length;
@@ -270,16 +284,42 @@ export class DsqlMigrations extends Construct {
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
   }
 
-  /** Errors fail synth, naming file, line, column and rule; warnings become annotations. */
-  private lint(migrations: ReadonlyArray<Migration>, rules?: { [ruleId: string]: LintSeverity }) {
-    const diagnostics = lintMigrations(migrations, { rules });
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      throw new Error(`DSQL lint found ${errors.length} error(s) in ${this.node.path}:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+  /**
+   * Checks the folder: every error (file names, versions, SQL, lint) becomes one line of a
+   * validation that fails synth; warnings become annotations. Returns the set when it is valid.
+   */
+  private check(migrationsPath: string, options: MigrationLintOptions = {}): MigrationCheck['migrations'] {
+    const folder = displayFolder(migrationsPath);
+    const errors: string[] = [];
+    this.node.addValidation({ validate: () => errors });
+    let sources;
+    try {
+      sources = readMigrationFolder(path.resolve(migrationsPath));
+    } catch {
+      errors.push(`${folder} error folder-not-found the migrations folder does not exist (migrationsPath is resolved against ${process.cwd()})`);
+      return undefined;
     }
+    let lint: LintOptions | false = false;
+    if (options.enabled !== false) {
+      try {
+        lint = { rules: options.rules ?? {} };
+        resolveRuleSettings(lint);
+      } catch (e) {
+        errors.push(`lint.rules: ${(e as Error).message}`);
+        lint = false;
+      }
+    }
+    if (sources.length === 0) {
+      Annotations.of(this).addWarningV2('cdk-dsql-migrations:empty-folder',
+        `${folder} warning empty-folder no migration files (NNNN_description.sql) in this folder: the deploy creates the bookkeeping tables and applies nothing`);
+    }
+    const { migrations, diagnostics } = checkMigrations(sources, lint);
     for (const d of diagnostics) {
-      Annotations.of(this).addWarningV2(`cdk-dsql-migrations:${d.ruleId}`, `${formatDiagnostic(d)} (${d.docUrl})`);
+      const line = formatDiagnostic(folder, d);
+      if (d.severity === 'error') errors.push(line);
+      else Annotations.of(this).addWarningV2(`cdk-dsql-migrations:${d.ruleId}`, `${line}${d.docUrl ? ` (${d.docUrl})` : ''}`);
     }
+    return errors.length === 0 ? migrations : undefined;
   }
 }
 
@@ -301,6 +341,7 @@ class MigrationsProvider extends Construct {
     if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
     if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
     if (options.logRetention) settings.logRetention = String(options.logRetention);
+    if (options.logRemovalPolicy) settings.logRemovalPolicy = options.logRemovalPolicy;
     if (options.vpc) settings.vpc = options.vpc.node.path;
     if (options.vpcSubnets) settings.vpcSubnets = JSON.stringify(options.vpcSubnets, (k, v) => (k === 'subnets' || k === 'subnetFilters' ? undefined : v));
     if (options.securityGroups) settings.securityGroups = options.securityGroups.map((g) => g.node.path).join(',');
@@ -321,8 +362,10 @@ class MigrationsProvider extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Applies SQL migrations to Aurora DSQL clusters (cdk-dsql-migrations)',
     });
+    const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logGroupProps: logs.LogGroupProps = { retention, removalPolicy: options.logRemovalPolicy ?? RemovalPolicy.RETAIN };
     const handler = (name: string, entry: string) => {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, logGroupProps);
       logGroup.grantWrite(this.role);
       return new lambda.Function(this, name, {
         code,
@@ -344,10 +387,9 @@ class MigrationsProvider extends Construct {
     };
     const onEvent = handler('OnEvent', 'index.onEvent');
     const isComplete = handler('IsComplete', 'index.isComplete');
-    const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
     // The framework's own functions get roles of their own with inline log permissions instead of
     // the AWSLambdaBasicExecutionRole managed policy; the Provider adds the invoke and start grants.
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention });
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', logGroupProps);
     const frameworkRole = (roleId: string) => {
       const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       frameworkLogs.grantWrite(role);
@@ -363,7 +405,7 @@ class MigrationsProvider extends Construct {
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole'),
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention }),
+        destination: new logs.LogGroup(this, 'WaiterLogs', logGroupProps),
         level: sfn.LogLevel.ALL,
       },
     });

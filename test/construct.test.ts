@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity } from '../src';
+import { lintSql } from '../src/lint';
 import { tempDir } from './support/harness';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
@@ -79,13 +80,64 @@ describe('DsqlDatabase', () => {
     expect(new Set([original, edited, added].map((p) => p.MigrationSetHash)).size).toBe(3);
   });
 
-  test('synth fails on invalid migrations, naming file, line and rule', () => {
-    const dir = migrationsDir({ '0001_ok.sql': 'SELECT 1;', '0002_bad.sql': "SELECT 1;\nINSERT INTO t VALUES ('x);", 'init.sql': 'SELECT 1;' });
-    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: dir })).toThrow(
-      /0002_bad\.sql:2:23: syntax unterminated string literal[\s\S]*init\.sql: file-name/,
-    );
+  test('synth lists every problem of the folder at once, in the lint format, relative to the working directory', () => {
+    const index = 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, a INT);\nCREATE INDEX t_a_idx ON t (a);\n';
+    const dir = migrationsDir({
+      '0001_ok.sql': 'SELECT 1;',
+      '0002_bad.sql': "SELECT 1;\nINSERT INTO t VALUES ('x);",
+      '0003_idx.sql': index,
+      'init.sql': 'SELECT 1;',
+    });
+    const folder = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir);
+    const stack = newStack();
+    // Nothing is thrown while the app is built: the problems surface at synth, all together.
+    new DsqlDatabase(stack, 'Db', { migrationsPath: dir });
+    expect(synthErrors(stack)).toEqual([
+      `[TestStack/Db/Migrations] ${path.join(folder, '0002_bad.sql')}:2:23 error syntax-error cannot split the file into statements: unterminated string literal`,
+      `[TestStack/Db/Migrations] ${path.join(folder, '0003_idx.sql')}:2:8 error index-requires-async ${lintSql('0003_idx.sql', index).find((d) => d.ruleId === 'index-requires-async')!.message}`,
+      `[TestStack/Db/Migrations] ${path.join(folder, 'init.sql')}:1:1 error file-name file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql`,
+    ]);
+  });
+
+  test('a folder given relative to the working directory is named as given', () => {
+    const cwd = process.cwd();
+    const base = tempDir('construct-cwd');
+    fs.mkdirSync(path.join(base, 'migrations'));
+    fs.writeFileSync(path.join(base, 'migrations', '0001_t.sql'), 'TRUNCATE t;\n');
+    try {
+      process.chdir(base);
+      const stack = newStack();
+      new DsqlDatabase(stack, 'Db', { migrationsPath: 'migrations' });
+      expect(synthErrors(stack)).toEqual([expect.stringMatching(/^\[TestStack\/Db\/Migrations\] migrations\/0001_t\.sql:1:1 error truncate /)]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a missing folder fails synth; an empty one warns', () => {
+    const missing = newStack();
+    new DsqlDatabase(missing, 'Db', { migrationsPath: path.join(tempDir('construct-missing'), 'nope') });
+    expect(synthErrors(missing)).toEqual([expect.stringMatching(/nope error folder-not-found the migrations folder does not exist/)]);
+
+    const empty = newStack();
+    const dir = migrationsDir({ 'README.md': 'notes' });
+    new DsqlDatabase(empty, 'Db', { migrationsPath: dir });
+    expect(synthErrors(empty)).toEqual([]);
+    expect(Annotations.fromStack(empty).findWarning('*', Match.stringLikeRegexp('warning empty-folder no migration files'))).toHaveLength(1);
   });
 });
+
+/** The lines `app.synth()` reports for the stack's failed validations (none when it succeeds). */
+function synthErrors(stack: Stack): string[] {
+  try {
+    (stack.node.root as App).synth();
+    return [];
+  } catch (e) {
+    const message = (e as Error).message;
+    expect(message).toMatch(/^Validation failed with the following errors:/);
+    return message.split('\n').filter((l) => l.startsWith('  [')).map((l) => l.trim());
+  }
+}
 
 describe('DsqlMigrations', () => {
   test('one Provider per stack for several migration sets, each cluster granted separately', () => {
@@ -150,6 +202,16 @@ describe('production options', () => {
     });
   });
 
+  test("the handler's log groups are kept when the stack is deleted, unless logRemovalPolicy says otherwise", () => {
+    const policies = (props: { logRemovalPolicy?: RemovalPolicy }) => {
+      const stack = newStack();
+      new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, ...props });
+      return Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
+    };
+    expect(policies({})).toEqual(Array(4).fill(['Retain', 'Retain']));
+    expect(policies({ logRemovalPolicy: RemovalPolicy.DESTROY })).toEqual(Array(4).fill(['Delete', 'Delete']));
+  });
+
   test('a failure alarm watches both handler functions', () => {
     const stack = newStack();
     const db = new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, failureAlarm: true });
@@ -208,10 +270,13 @@ describe('lint at synth', () => {
       '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, a INT);\nCREATE INDEX t_a_idx ON t (a);\n',
       '0002_u.sql': 'DELETE FROM t;\n',
     });
-    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: dir })).toThrow(/0001_t\.sql:2:8 error index-requires-async/);
+    const failing = newStack();
+    new DsqlDatabase(failing, 'Db', { migrationsPath: dir });
+    expect(synthErrors(failing)).toEqual([expect.stringMatching(/0001_t\.sql:2:8 error index-requires-async /)]);
 
     const stack = newStack();
     new DsqlDatabase(stack, 'Db', { migrationsPath: dir, lint: { rules: { 'index-requires-async': LintSeverity.WARNING } } });
+    expect(synthErrors(stack)).toEqual([]);
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('index-requires-async'));
     expect(warnings).toHaveLength(1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('0002_u\\.sql:1:1 warning unbounded-dml'))).toHaveLength(1);
@@ -224,9 +289,15 @@ describe('lint at synth', () => {
     expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('cdk-dsql-migrations|unbounded'))).toHaveLength(0);
 
     const strictDir = migrationsDir({ '0001_t.sql': 'DELETE FROM t;\n' });
-    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: strictDir, lint: { rules: { 'unbounded-dml': LintSeverity.ERROR } } })).toThrow(/unbounded-dml/);
-    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: strictDir, lint: { rules: { 'no-such-rule': LintSeverity.OFF } } })).toThrow(/no-such-rule/);
+    const raised = newStack();
+    new DsqlDatabase(raised, 'Db', { migrationsPath: strictDir, lint: { rules: { 'unbounded-dml': LintSeverity.ERROR } } });
+    expect(synthErrors(raised)).toEqual([expect.stringMatching(/0001_t\.sql:1:1 error unbounded-dml /)]);
+    const typo = newStack();
+    new DsqlDatabase(typo, 'Db', { migrationsPath: strictDir, lint: { rules: { 'no-such-rule': LintSeverity.OFF } } });
+    expect(synthErrors(typo)).toEqual([expect.stringMatching(/^\[TestStack\/Db\/Migrations\] lint\.rules: Unknown lint rule id\(s\): no-such-rule\./)]);
     const bad = migrationsDir({ '0001_t.sql': 'TRUNCATE t;\n' });
-    expect(() => new DsqlDatabase(newStack(), 'Db', { migrationsPath: bad, lint: { enabled: false } })).not.toThrow();
+    const off = newStack();
+    new DsqlDatabase(off, 'Db', { migrationsPath: bad, lint: { enabled: false } });
+    expect(synthErrors(off)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { freshDatabase, queryRows as rows } from './support/database';
 import { cfnEvent, localHandlers, synthExample, tempDir } from './support/harness';
-import { corpusPath } from './support/shared';
+import { corpusPath, describeWithShared } from './support/shared';
 
 
 /** Copies files into a migrations folder under new names, and applies them through synth + the real handler. */
@@ -15,7 +15,7 @@ async function applyThroughHandler(files: Array<[source: string, target: string]
   return { url, response };
 }
 
-describe('real-world migration sets apply unchanged', () => {
+describeWithShared('real-world migration sets apply unchanged', () => {
   test("a production project's 0001_initial_schema.sql and 0002_create_indexes.sql", async () => {
     const dir = corpusPath('seed-origin');
     const { url, response } = await applyThroughHandler([

@@ -61,9 +61,9 @@ describe('parseMigrations validation', () => {
     ]);
   });
 
-  test('error message names file, line and rule', () => {
+  test('error message names file, line and rule, in the lint format', () => {
     expect(() => parseMigrations([{ fileName: '0001_x.sql', sql: 'SELECT 1;\nSELECT $$ open;' }], 'migrations')).toThrow(
-      /0001_x\.sql:2:8: syntax unterminated dollar-quoted string \$\$/,
+      /0001_x\.sql:2:8 error syntax unterminated dollar-quoted string \$\$/,
     );
   });
 

@@ -1,19 +1,25 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { checkedMigrations } from '../../src/check';
 import { readAsyncJobs } from '../../src/engine/async-jobs';
 import { AppliedMigration, applyMigrationSet, MigrationError, RunInterruptedError, RunnerEvent, RunResult } from '../../src/engine/runner';
+import { RuleSetting } from '../../src/lint';
 import { ReportedFailure } from '../errors';
-import { loadMigrationSet } from '../migration-files';
+import { lintOptions } from '../lint-engine';
+import { loadMigrationSet, readMigrationSources } from '../migration-files';
 import { formatOption } from '../options';
 import { Output } from '../output';
 import { describeError, reportMigrationError, runAction } from '../run';
 import { addTargetOptions, resolveTarget, Target } from '../target';
-import { plural } from './lint';
+import { plural, ruleOption } from './lint';
 import { addPolicyOptions, PolicyOptions, runOptions, strictOption } from './policy';
 
 interface ApplyOptions extends PolicyOptions {
   /** false with --no-wait. */
   readonly wait: boolean;
   readonly waitTimeout: number;
+  /** false with --no-lint. */
+  readonly lint: boolean;
+  readonly rule?: Record<string, RuleSetting>;
 }
 
 export function registerApply(program: Command): void {
@@ -28,10 +34,13 @@ export function registerApply(program: Command): void {
     .addOption(strictOption())
     .addOption(new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'))
     .addOption(new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber))
+    .addOption(new Option('--no-lint', 'apply files that have lint errors (by default apply refuses them, as cdk synth does)'))
+    .addOption(ruleOption())
     .action((options: ApplyOptions, command: Command) =>
       runAction(command, async (output, { dir, format }) => {
         const target = resolveTarget(command);
-        const migrations = loadMigrationSet(dir);
+        // The rules cdk synth applies: a file that synth would refuse is not applied here either.
+        const migrations = options.lint ? checkedMigrations(dir, readMigrationSources(dir), lintOptions(options.rule)) : loadMigrationSet(dir);
         output.detail(`target: ${target.description}`);
         const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
         const applied: AppliedMigration[] = [];
@@ -95,7 +104,7 @@ export function registerApply(program: Command): void {
           output.info(
             result.applied.length === 0
               ? `Nothing to apply; ${at}.`
-              : output.out.green(`Applied ${result.applied.length} file${plural(result.applied.length)} (${sum(result.applied)} statements) in ${ms} ms; ${at}.`),
+              : output.out.green(`Applied ${result.applied.length} file${plural(result.applied.length)} (${sum(result.applied)} statement${plural(sum(result.applied))}) in ${ms} ms; ${at}.`),
           );
           for (const job of failedJobs) output.error(`async job ${job.jobId} ${job.status}: ${job.details}`);
         }

@@ -9,6 +9,9 @@ import { runAction } from '../run';
 /** Words of letters and digits, separated by spaces, hyphens or underscores; camelCase splits too. */
 const DESCRIPTION = /^[A-Za-z0-9]+(?:[\s_-]+[A-Za-z0-9]+)*$/;
 
+/** The draft's last comment line: what to do with the file, for whoever opens it. */
+export const DRAFT_LINE = '-- Draft: write the statements of this migration below. Until it holds one, lint and cdk synth report the file as empty.';
+
 export interface NewMigration {
   readonly version: string;
   readonly name: string;
@@ -45,12 +48,14 @@ export function registerNew(program: Command): void {
         if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
         const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter(looksLikeMigration) : [];
         const next = nextMigration(existing, description);
-        const body = options.from === undefined ? '' : fs.readFileSync(options.from, 'utf8');
+        const draft = options.from === undefined;
         const contents = [
           `-- ${next.version} ${next.name.replace(/_/g, ' ')}`,
           '-- Aurora DSQL runs each DDL statement in its own transaction; keep DML that must commit together in BEGIN; ... COMMIT;',
+          // Without --from the file is a draft: the lint explains it (a file with no statement) until SQL is written.
+          ...(draft ? [DRAFT_LINE] : []),
           '',
-          body,
+          draft ? '' : fs.readFileSync(options.from!, 'utf8'),
         ].join('\n');
         // The first migration of a project creates its folder.
         fs.mkdirSync(dir, { recursive: true });
@@ -60,6 +65,7 @@ export function registerNew(program: Command): void {
         if (format === 'json') output.json('new', { file, version: next.version, name: next.name });
         else if (output.quiet) output.result(file);
         else output.result(`Created ${file}`);
+        if (draft && format !== 'json') output.notice(`${file} holds no SQL yet: lint and cdk synth report it as empty until you write its statements.`);
       }),
     );
 }

@@ -59,7 +59,7 @@ export class MigrationError extends Error {
         (sqlState === '54000'
           ? '. DSQL limits one transaction to 3,000 rows, 10 MiB and 5 minutes: split the data change into batches (for example by primary key range), each a statement or file of its own'
           : '') +
-        '. Earlier files stay recorded; this file and later ones stay pending.',
+        '. Earlier files stay recorded. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending.',
     );
     this.name = 'MigrationError';
   }

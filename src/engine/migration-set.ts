@@ -32,14 +32,15 @@ export class MigrationValidationError extends Error {
   constructor(public readonly directory: string, public readonly problems: MigrationProblem[]) {
     super(
       `Invalid migrations in ${directory}:\n` +
-        problems.map((p) => `  ${formatLocation(p)} ${p.rule} ${p.message}`).join('\n'),
+        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'MigrationValidationError';
   }
 }
 
-export function formatLocation(p: { fileName: string; line?: number; column?: number }): string {
-  return p.line === undefined ? `${p.fileName}:` : `${p.fileName}:${p.line}:${p.column ?? 1}:`;
+/** `0004_x.sql:12:8 error rule message`, the lint's form; a problem with a whole file points at 1:1. */
+export function formatProblem(p: MigrationProblem, fileName = p.fileName): string {
+  return `${fileName}:${p.line ?? 1}:${p.column ?? 1} error ${p.rule} ${p.message}`;
 }
 
 /** Removes a byte-order mark and normalises CRLF, so a checkout on Windows has the same checksum. */
@@ -121,16 +122,20 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
 
-/** Reads a migrations folder (files directly inside it, in version order) and validates it. */
-export function loadMigrations(directory: string): Migration[] {
+/** The files directly inside a migrations folder that look like migrations, by name. */
+export function readMigrationFolder(directory: string): MigrationSource[] {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
     throw new Error(`Migrations folder not found: ${directory}`);
   }
-  const sources = fs
+  return fs
     .readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && looksLikeMigration(entry.name))
     .map((entry) => entry.name)
     .sort()
     .map((fileName) => ({ fileName, sql: fs.readFileSync(path.join(directory, fileName), 'utf8') }));
-  return parseMigrations(sources, directory);
+}
+
+/** Reads a migrations folder (files directly inside it, in version order) and validates it. */
+export function loadMigrations(directory: string): Migration[] {
+  return parseMigrations(readMigrationFolder(directory), directory);
 }

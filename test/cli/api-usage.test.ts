@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { freshDatabase } from '../support/database';
 import { tempDir } from '../support/harness';
 import { writeMigrations } from './support/cli';
-import { applyMigrations, migrationStatus, MigrationError, MigrationValidationError, RunnerEvent } from 'cdk-dsql-migrations/api';
+import { applyMigrations, ConnectionError, migrationStatus, MigrationError, MigrationValidationError, RunnerEvent } from 'cdk-dsql-migrations/api';
 
 const migrationsPath = path.join(__dirname, '..', '..', 'migrations');
 
@@ -82,4 +82,31 @@ test('exactly one target: connectionString, client or endpoint', async () => {
   await expect(migrationStatus({ migrationsPath, connectionString: 'postgres://a@b/c', endpoint: 'x.dsql.us-east-1.on.aws' })).rejects.toThrow(
     'got connectionString and endpoint',
   );
+});
+
+test('applyMigrations lints first and refuses lint errors, naming file, line, column and rule; lint: false or a lowered rule lets it through', async () => {
+  const dir = writeMigrations(tempDir('api-lint'), {
+    '0001_orders.sql': 'CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, status TEXT);\n',
+    '0002_orders_status.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n',
+  });
+  const url = await freshDatabase('api_lint');
+  const refused = await applyMigrations({ migrationsPath: dir, connectionString: url }).catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(MigrationValidationError);
+  expect((refused as MigrationValidationError).problems).toEqual([
+    expect.objectContaining({ fileName: '0002_orders_status.sql', line: 1, column: 8, rule: 'index-requires-async' }),
+  ]);
+  expect((refused as Error).message).toContain('0002_orders_status.sql:1:8 error index-requires-async');
+  expect((await migrationStatus({ migrationsPath: dir, connectionString: url })).map((s) => s.state)).toEqual(['pending', 'pending']);
+
+  const lowered = await applyMigrations({ migrationsPath: dir, connectionString: url, lint: { rules: { 'index-requires-async': 'warning' } } });
+  expect(lowered.applied.map((m) => m.version)).toEqual(['0001', '0002']);
+  const unlinted = await applyMigrations({ migrationsPath: dir, connectionString: await freshDatabase('api_no_lint'), lint: false });
+  expect(unlinted.applied).toHaveLength(2);
+});
+
+test('a target that cannot be reached is named in the error (host, port, database), never its password', async () => {
+  const failure = await applyMigrations({ migrationsPath, connectionString: 'postgres://app:s3cret-pw@127.0.0.1:1/appdb' }).catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(ConnectionError);
+  expect((failure as Error).message).toMatch(/^cannot connect to postgres:\/\/app:\*\*\*\*@127\.0\.0\.1:1\/appdb: /);
+  expect((failure as Error).message).not.toContain('s3cret-pw');
 });

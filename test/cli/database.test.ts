@@ -125,6 +125,8 @@ describe('a failing statement', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^applied {2}0001 {2}users +1 statement +\d+ ms\nApplied 1 file before the failure\.\n$/);
     expect(r.stderr).toContain(`error: ${path.join(dir, '0002_broken.sql')}:3: statement 2 failed (SQLSTATE 42P01)\n  relation "missing_table" does not exist\n`);
+    // The message says what status will show: in-progress when some statements committed, pending otherwise.
+    expect(r.stderr).toContain('This file is not recorded: status shows it in-progress when some of its statements committed');
 
     const status = await cli(['status', '--dir', dir, '--url', url, '--format', 'json']);
     expect(JSON.parse(status.stdout).migrations.map((m: { state: string }) => m.state)).toEqual(['applied', 'pending', 'pending']);
@@ -142,17 +144,21 @@ describe('a failing statement', () => {
   test('an invalid migration set stops status, plan and apply before connecting: exit 1', async () => {
     const dir = writeMigrations(tempDir('cli-invalid'), { '0001_a.sql': "SELECT 'unterminated;\n" });
     // Port 1: nothing listens there, so reaching the database would fail differently.
-    for (const command of ['status', 'plan', 'apply']) {
-      const r = await cli([command, '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
+    for (const command of ['status', 'plan', 'apply --no-lint']) {
+      const r = await cli([...command.split(' '), '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax unterminated string literal`);
     }
+    // apply lints first, as cdk synth does: the lint names the same place.
+    const linted = await cli(['apply', '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
+    expect(linted.code).toBe(1);
+    expect(linted.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax-error cannot split the file into statements: unterminated string literal`);
     const json = await cli(['apply', '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db', '--format', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
       schema: 'dsql-migrations/apply@1',
       ok: false,
-      error: { kind: 'validation', problems: [{ fileName: '0001_a.sql', line: 1, column: 8, rule: 'syntax' }] },
+      error: { kind: 'validation', problems: [{ fileName: '0001_a.sql', line: 1, column: 8, rule: 'syntax-error' }] },
     });
   });
 });

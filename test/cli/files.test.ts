@@ -71,6 +71,23 @@ describe('new', () => {
     expect(next.stdout).toBe(`${path.join(dir, '0008_add_order_indexes.sql')}\n`);
   });
 
+  test('without --from the file is a draft that says so, and lint explains it until it holds SQL', async () => {
+    const dir = writeMigrations(tempDir('cli-new-draft'), { '0001_users.sql': 'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY);\n' });
+    const created = await cli(['new', 'add orders', '--dir', dir]);
+    expect(created.code).toBe(0);
+    const file = path.join(dir, '0002_add_orders.sql');
+    expect(created.stderr).toBe(`${file} holds no SQL yet: lint and cdk synth report it as empty until you write its statements.\n`);
+    expect(fs.readFileSync(file, 'utf8')).toContain('-- Draft: write the statements of this migration below.');
+
+    // What the lint says about the draft today: one finding, on this file, that it holds no statement.
+    const draft = await cli(['lint', '--dir', dir, '--format', 'json']);
+    expect(JSON.parse(draft.stdout).diagnostics.map((d: { file: string; ruleId: string; message: string }) => `${d.file} ${d.ruleId} ${d.message}`)).toEqual([
+      `${file} empty-file file contains no SQL statements`,
+    ]);
+    fs.appendFileSync(file, 'CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY);\n');
+    expect((await cli(['lint', '--dir', dir])).code).toBe(0);
+  });
+
   test('keeps the zero-padding width of the set, and grows it past the last number', async () => {
     const wide = writeMigrations(tempDir('cli-new-wide'), { '000041_create_users.sql': 'SELECT 1;\n' });
     const r = await cli(['new', 'add-email', '--dir', wide, '--format', 'json']);

@@ -76,12 +76,16 @@ test('--strict refuses on PostgreSQL what DSQL refuses: DDL and DML in one trans
     '0001_mixed.sql': 'BEGIN;\nCREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (1);\nCOMMIT;\n',
   });
   const strictUrl = await freshDatabase('cli_strict');
-  const strict = await cli(['apply', '--dir', dir, '--url', strictUrl, '--strict']);
+  // The lint refuses the file first, as cdk synth would; --no-lint lets the strict mode see it.
+  const linted = await cli(['apply', '--dir', dir, '--url', strictUrl, '--strict']);
+  expect(linted.code).toBe(1);
+  expect(linted.stderr).toContain(`${path.join(dir, '0001_mixed.sql')}:3:1 error ddl-and-dml-in-transaction`);
+  const strict = await cli(['apply', '--dir', dir, '--url', strictUrl, '--strict', '--no-lint']);
   expect(strict.code).toBe(1);
   expect(strict.stderr).toContain(`error: ${path.join(dir, '0001_mixed.sql')}:3: statement 3 failed (SQLSTATE 0A000)`);
   expect(strict.stderr).toContain('ddl and dml are not supported in the same transaction');
   // PostgreSQL itself takes the file: it is the strict mode that refused.
-  expect((await cli(['apply', '--dir', dir, '--url', await freshDatabase('cli_lenient')])).code).toBe(0);
+  expect((await cli(['apply', '--dir', dir, '--url', await freshDatabase('cli_lenient'), '--no-lint'])).code).toBe(0);
 });
 
 test('plan shows DSQL-only statements as PostgreSQL gets them: ASYNC dropped, IAM grants and job waits skipped', async () => {
@@ -120,4 +124,37 @@ test('a file stopped halfway: plan shows where apply resumes', async () => {
   expect(plan.stdout).not.toContain('INSERT INTO a VALUES');
   const status = await cli(['status', '--dir', dir, '--url', url]);
   expect(status.stdout).toMatch(/^0001 +two +in-progress \(2 statements done\)$/m);
+});
+
+test('apply lints first, as synth does: a file lint refuses is not applied, so fixing it never makes it "changed"', async () => {
+  const url = await freshDatabase('cli_lint_first');
+  const dir = writeMigrations(tempDir('cli-lint-first'), {
+    '0001_orders.sql': table('orders').replace('id INT PRIMARY KEY', 'id INT PRIMARY KEY, status TEXT'),
+    '0002_orders_status.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n',
+  });
+  const refused = await cli(['apply', '--dir', dir, '--url', url, '--strict']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`${path.join(dir, '0002_orders_status.sql')}:1:8 error index-requires-async`);
+  expect(refused.stderr).toContain('pass --no-lint');
+  expect(await publicTables(url)).toEqual([]);
+
+  expect((await cli(['fix', dir, '--write'])).code).toBe(0);
+  const applied = await cli(['apply', '--dir', dir, '--url', url, '--strict']);
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toMatch(/Applied 2 files \(2 statements\)/);
+  const status = await cli(['status', '--dir', dir, '--url', url, '--format', 'json']);
+  expect(status.code).toBe(0);
+  expect(JSON.parse(status.stdout).migrations.map((m: { state: string }) => m.state)).toEqual(['applied', 'applied']);
+});
+
+test('--rule changes a severity for apply as lint.rules does at synth; one statement is "1 statement"', async () => {
+  const dir = writeMigrations(tempDir('cli-no-lint'), { '0001_idx.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n' });
+  const lowered = await cli(['apply', '--dir', dir, '--url', await freshDatabase('cli_rule'), '--rule', 'index-requires-async=off']);
+  // Past the lint: PostgreSQL itself refuses, as there is no table.
+  expect(lowered.stderr).toContain('statement 1 failed (SQLSTATE 42P01)');
+
+  const one = writeMigrations(tempDir('cli-one'), { '0001_one.sql': table('one') });
+  const r = await cli(['apply', '--dir', one, '--url', await freshDatabase('cli_one')]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Applied 1 file \(1 statement\) in \d+ ms/);
 });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AgreementReport, CASES_DIR, DisagreementLevel, DSQL_LINT_DIR, runAgreement } from './agreement';
+import { describeWithShared } from '../support/shared';
 
 interface Disagreement {
   readonly case: string;
@@ -10,12 +11,7 @@ interface Disagreement {
 }
 
 const LISTED: Disagreement[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'dsql-lint-disagreements.json'), 'utf8')).disagreements;
-const available = fs.existsSync(CASES_DIR) && fs.existsSync(DSQL_LINT_DIR);
-if (!available) {
-  console.warn(`Skipping the dsql-lint agreement test: ${CASES_DIR} or ${DSQL_LINT_DIR} is absent (clone with ../shared beside the repository, or set DSQL_MIGRATIONS_SHARED_DIR)`);
-}
-
-(available ? describe : describe.skip)('agreement with AWS dsql-lint fixtures', () => {
+describeWithShared('agreement with AWS dsql-lint fixtures', () => {
   let report: AgreementReport;
   beforeAll(() => {
     report = runAgreement();

@@ -1,0 +1,84 @@
+/**
+ * One check of a migration set for `cdk synth`, the CLI's `lint` and `apply`, and the API: the
+ * loader's rules (file names, duplicate versions, empty files) and the lint rules, merged into one
+ * list of diagnostics in one format.
+ */
+import * as path from 'path';
+import { Migration, MigrationSource, MigrationValidationError, parseMigrations } from './engine/migration-set';
+import { lintMigrations, LintOptions } from './lint';
+
+export interface MigrationDiagnostic {
+  /** The file's name in its folder. */
+  readonly fileName: string;
+  /** 1-based; a problem with a whole file points at 1:1. */
+  readonly line: number;
+  readonly column: number;
+  readonly ruleId: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly fixable: boolean;
+  readonly docUrl?: string;
+}
+
+export interface MigrationCheck {
+  /** The parsed set, or undefined when a file cannot be loaded at all. */
+  readonly migrations?: Migration[];
+  /** Ordered by file, line and column. */
+  readonly diagnostics: MigrationDiagnostic[];
+}
+
+/** Loader rules that the SQL lint checks itself, under its own id: reported once, by the lint. */
+const COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'transaction-block': 'transaction-block' };
+
+/**
+ * Checks a folder's sources. `lint: false` runs only the loader's rules (what the runner needs).
+ * Throws on unknown rule ids in `lint.rules`, as `lintMigrations` does.
+ */
+export function checkMigrations(sources: ReadonlyArray<MigrationSource>, lint: LintOptions | false = {}): MigrationCheck {
+  const lintDiagnostics: MigrationDiagnostic[] = lint === false ? [] : lintMigrations(sources, lint);
+  let migrations: Migration[] | undefined;
+  let problems: MigrationValidationError['problems'] = [];
+  try {
+    migrations = parseMigrations(sources);
+  } catch (e) {
+    if (!(e instanceof MigrationValidationError)) throw e;
+    problems = e.problems;
+  }
+  const reported = new Set(lintDiagnostics.map((d) => `${d.fileName}\0${d.ruleId}`));
+  const setDiagnostics: MigrationDiagnostic[] = problems
+    .filter((p) => !reported.has(`${p.fileName}\0${COVERED_BY_LINT[p.rule] ?? ''}`))
+    .map((p) => ({ fileName: p.fileName, line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
+  const diagnostics = [...setDiagnostics, ...lintDiagnostics].sort(
+    (a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.line - b.line || a.column - b.column),
+  );
+  return { migrations, diagnostics };
+}
+
+/**
+ * The migrations of a folder for a run (`apply`, `applyMigrations`): every error, of the loader or
+ * the lint, fails with one MigrationValidationError that lists them all.
+ */
+export function checkedMigrations(directory: string, sources: ReadonlyArray<MigrationSource>, lint: LintOptions | false): Migration[] {
+  const { migrations, diagnostics } = checkMigrations(sources, lint);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !migrations) {
+    const problems = errors.map((d) => ({ fileName: d.fileName, line: d.line, column: d.column, rule: d.ruleId, message: d.message }));
+    throw new MigrationValidationError(directory, problems);
+  }
+  return migrations;
+}
+
+/** `migrations/0004_x.sql:12:8 error rule-id message`: one line per diagnostic, at synth and in the CLI. */
+export function formatDiagnostic(folder: string, d: MigrationDiagnostic, paintSeverity: (severity: string) => string = (s) => s): string {
+  return `${path.join(folder, d.fileName)}:${d.line}:${d.column} ${paintSeverity(d.severity)} ${d.ruleId} ${d.message}`;
+}
+
+/**
+ * The folder as the user wrote it, made relative to the working directory when it lies inside it
+ * (`migrations`, not `/home/me/app/migrations`), so messages point where an editor opens.
+ */
+export function displayFolder(given: string, cwd: string = process.cwd()): string {
+  const relative = path.relative(cwd, path.resolve(cwd, given));
+  if (relative === '') return '.';
+  return relative.startsWith('..') || path.isAbsolute(relative) ? given : relative;
+}
