@@ -1,6 +1,6 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
 import { readAsyncJobs } from '../src/engine/async-jobs';
-import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
+import { readAppliedBy, readJobsOf, readRecords } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
 import { compareVersions } from '../src/engine/naming';
@@ -113,13 +113,13 @@ export function createHandlers(deps: HandlerDeps) {
         log({ event: 'waiting-for-jobs', pending: status.pending.length });
         return { IsComplete: false };
       }
-      const state = await readState(session, { ledger: false });
-      const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
+      const records = await readRecords(session);
+      const latest = [...records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
       return {
         IsComplete: true,
         Data: {
           LatestVersion: latest,
-          AppliedCount: String(state.records.size),
+          AppliedCount: String(records.size),
           AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, owner)),
           Pending: '',
         },

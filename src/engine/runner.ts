@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession } from './bookkeeping';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
@@ -9,6 +9,7 @@ import { Migration } from './migration-set';
 import { compareVersions } from './naming';
 import { PlannedStatement, TransactionUnit } from './plan';
 import { selectWork } from './selection';
+import { changesRole, isSessionSetting, settingResets } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
 
@@ -100,20 +101,13 @@ export async function readMigrationStatus(connect: ConnectFn, migrations: Readon
     const tables = await inspectTables(session);
     if (!tables.complete) {
       // Nothing has run yet (or an older version created only some tables): read what there is.
-      const records = tables.has(MIGRATIONS_TABLE) ? (await readState(session, { ledger: tables.has(LEDGER_TABLE) })).records : new Map();
+      const records = tables.has(MIGRATIONS_TABLE) ? await readRecords(session) : new Map();
       return computeStatus(migrations, { records, ledger: new Map(), everApplied: new Set() });
     }
-    const state = await readFullState(session, migrations);
-    return computeStatus(migrations, state);
+    return computeStatus(migrations, await readState(session));
   } finally {
     await session.end().catch(() => undefined);
   }
-}
-
-async function readFullState(session: SqlSession, migrations: ReadonlyArray<Migration>): Promise<DatabaseState> {
-  const state = await readState(session);
-  const unrecorded = migrations.filter((m) => !state.records.has(m.version) && !state.ledger.has(m.version)).map((m) => m.version);
-  return { ...state, everApplied: await readEverApplied(session, unrecorded) };
 }
 
 /**
@@ -141,6 +135,8 @@ class Run {
   private leaseTaken = false;
   private stoppedByDeadline = false;
   private unitsRun = 0;
+  /** A file of this session ran `SET ROLE` (or alike) that has not been reset yet. */
+  private roleChanged = false;
   private dialect: Dialect | undefined;
   /** Ledger rows as this run knows them (read at start, then kept in step with its own writes). */
   private ledger = new Map<string, LedgerEntry>();
@@ -179,9 +175,10 @@ class Run {
   }
 
   private async attempt(session: SqlSession): Promise<RunResult> {
+    this.roleChanged = false;
     this.dialect ??= this.options.dialect ?? (await detectDialect(session));
     await ensureTables(session, (code) => this.log({ event: 'retry', code, attempt: 1 }));
-    let state = await readFullState(session, this.migrations);
+    let state = await readState(session);
     const lock = new LeaseLock(session, {
       owner: this.owner,
       leaseMs: this.options.leaseMs,
@@ -201,7 +198,7 @@ class Run {
     let released = false;
     try {
       // Another runner may have applied files while this one waited.
-      state = await readFullState(session, this.migrations);
+      state = await readState(session);
       if (this.needsBaseline(state)) state = await this.baseline(session);
       this.ledger = new Map(state.ledger);
       try {
@@ -216,8 +213,7 @@ class Run {
       }
       await lock.release();
       released = true;
-      state = await readState(session);
-      return this.finish({ ...state, everApplied: new Set() });
+      return this.finish(await readState(session));
     } finally {
       if (!released) await lock.release().catch(() => undefined);
     }
@@ -269,7 +265,7 @@ class Run {
       }, this.retryOptions());
     }
     this.log({ event: 'baseline', version: upTo, recorded: files.length });
-    return readFullState(session, this.migrations);
+    return readState(session);
   }
 
   private finish(state: DatabaseState): RunResult {
@@ -309,40 +305,74 @@ class Run {
       uncertain = entry.uncertainStatement;
       this.log({ event: 'resume', version: migration.version, fromStatement: from + 1 });
     }
+    const planned = migration.units.flatMap((u) => u.statements);
     const units = migration.units.filter((u) => u.statements[0].index >= from);
     const last = units[units.length - 1];
     // A file whose last transaction is DML records itself inside it: data and record commit together.
     const recordWithLast = last !== undefined && last.dmlOnly;
-    for (const unit of units) {
-      // At least one transaction per run, so that every invocation makes progress.
-      if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
-        // Idempotent statements leave no ledger entry; note how far this file got, or the next
-        // run would start it over and, with the same budget, never get further.
-        if (unit !== units[0]) await withRetries(() => this.writeLedger(session, migration, unit.statements[0].index, null), this.retryOptions());
-        throw new DeadlineReached();
+    const resets = settingResets(planned);
+    let current = units[0]?.statements[0] ?? planned[planned.length - 1];
+    try {
+      // A resumed file runs in a new session: its earlier session settings are made again first.
+      for (const statement of planned.filter((s) => s.index < from && isSessionSetting(s.text))) await this.send(session, migration, statement);
+      for (const unit of units) {
+        current = unit.statements[0];
+        // At least one transaction per run, so that every invocation makes progress.
+        if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
+          // Idempotent statements leave no ledger entry; note how far this file got, or the next
+          // run would start it over and, with the same budget, never get further.
+          if (unit !== units[0]) await withRetries(() => this.asRunner(session, () => this.writeLedger(session, migration, unit.statements[0].index, null)), this.retryOptions());
+          throw new DeadlineReached();
+        }
+        await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
+        this.unitsRun++;
+        uncertain = null;
       }
-      await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
-      this.unitsRun++;
-      uncertain = null;
+      await this.resetSettings(session, resets);
+      if (!recordWithLast) await this.record(session, migration);
+    } catch (e) {
+      if (resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, resets).catch(() => undefined);
+      throw namingTheFile(e, migration, current);
     }
-    if (!recordWithLast) await this.record(session, migration);
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
     this.applied.push(applied);
     this.log({ event: 'migration-applied', ...applied });
   }
 
+  /** Ends a file's session settings (see session-settings.ts), so the next file starts as the connection opened. */
+  private async resetSettings(session: SqlSession, resets: ReadonlyArray<string>): Promise<void> {
+    for (const reset of resets) await session.query(reset);
+    if (resets.length > 0) this.roleChanged = false;
+  }
+
+  /**
+   * Runs bookkeeping written outside a migration's transactions as the connecting user: after a
+   * file's `SET ROLE`, in a transaction of its own under `SET LOCAL ROLE NONE`.
+   */
+  private async asRunner<T>(session: SqlSession, work: () => Promise<T>): Promise<T> {
+    if (!this.roleChanged) return work();
+    let result: T | undefined;
+    await this.inTransaction(session, async () => {
+      await session.query('SET LOCAL ROLE NONE');
+      result = await work();
+    });
+    return result as T;
+  }
+
   private async record(session: SqlSession, migration: Migration): Promise<void> {
     const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
-    await withRetries(() => session.query(record.text, record.params), this.retryOptions());
+    await withRetries(() => this.asRunner(session, () => session.query(record.text, record.params)), this.retryOptions());
     this.ledger.delete(migration.version);
   }
 
   private async runUnit(
     session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
   ): Promise<void> {
-    const transactional = unit.explicit || unit.dmlOnly || withRecord;
-    if (!transactional) {
-      await this.runSingle(session, migration, unit.statements[0], uncertain);
+    // DSQL refuses DDL in a transaction with anything that writes (dsql-facts §2): a unit holding
+    // DDL, even a `BEGIN; CREATE ...; COMMIT;` block, never gets a bookkeeping write inside it.
+    const holdsDdl = unit.statements.some((s) => s.kind === 'ddl');
+    if (holdsDdl || !(unit.explicit || unit.dmlOnly || withRecord)) {
+      await this.runAlone(session, migration, unit, uncertain);
       return;
     }
     // A DML transaction moves the ledger (or records the file) in the same commit, so its rows are
@@ -354,6 +384,7 @@ class Run {
         this.inTransaction(session, async () => {
           jobs = [];
           for (const statement of unit.statements) jobs.push(...(await this.send(session, migration, statement)));
+          if (this.roleChanged) await session.query('SET LOCAL ROLE NONE');
           if (withRecord) {
             const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
             await session.query(record.text, record.params);
@@ -367,27 +398,38 @@ class Run {
     await this.recordJobs(session, migration, jobs);
   }
 
-  /** A statement outside any block: its own transaction (DSQL: one DDL per transaction). */
-  private async runSingle(session: SqlSession, migration: Migration, statement: PlannedStatement, uncertain: number | null): Promise<void> {
-    const idempotent = isIdempotentStatement(statement.text);
+  /**
+   * A statement outside any block (DSQL: one DDL per transaction), or a block holding DDL: its
+   * own transaction, with the runner's notes written before and after it, never inside.
+   */
+  private async runAlone(session: SqlSession, migration: Migration, unit: TransactionUnit, uncertain: number | null): Promise<void> {
+    const first = unit.statements[0];
+    const idempotent = unit.statements.every((s) => isIdempotentStatement(s.text));
     if (!idempotent) {
       // Intent first: if the connection drops before the commit is confirmed, the next run knows
-      // that this one statement may have committed, and that all before it did.
-      await withRetries(() => this.writeLedger(session, migration, statement.index, statement.index), this.retryOptions());
+      // that this unit may have committed, and that all before it did.
+      await withRetries(() => this.asRunner(session, () => this.writeLedger(session, migration, first.index, first.index)), this.retryOptions());
     }
     try {
-      const jobs = await withRetries(() => this.send(session, migration, statement), this.retryOptions());
+      const jobs = await withRetries(async () => {
+        if (!unit.explicit) return this.send(session, migration, first);
+        const started: string[] = [];
+        await this.inTransaction(session, async () => {
+          for (const statement of unit.statements) started.push(...(await this.send(session, migration, statement)));
+        });
+        return started;
+      }, this.retryOptions());
       await this.recordJobs(session, migration, jobs);
     } catch (e) {
       const cause = e instanceof MigrationError ? e : undefined;
-      if (uncertain === statement.index && cause && isAlreadyDone({ code: cause.sqlState })) {
+      if (uncertain === first.index && cause && isAlreadyDone({ code: cause.sqlState })) {
         // The previous run lost its connection right after sending this statement, and its work is
         // there: it committed. Take it as done rather than fail on "already exists".
-        this.log({ event: 'uncertain-statement-done', version: migration.version, statement: statement.index + 1, code: cause.sqlState });
+        this.log({ event: 'uncertain-statement-done', version: migration.version, statement: first.index + 1, code: cause.sqlState });
       } else {
         if (cause && !idempotent) {
           // The statement definitely did not commit: clear the intent so it can be fixed and re-run.
-          await this.writeLedger(session, migration, statement.index, null).catch(() => undefined);
+          await this.asRunner(session, () => this.writeLedger(session, migration, first.index, null)).catch(() => undefined);
         }
         throw e;
       }
@@ -407,6 +449,7 @@ class Run {
       if (err.code === '40001' || err.code === '40P01' || isConnectionLost(e)) throw e;
       throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, err.message ?? String(e));
     }
+    if (changesRole(text)) this.roleChanged = true;
     return (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
   }
 
@@ -415,7 +458,7 @@ class Run {
     for (const jobId of jobIds) {
       this.asyncJobs.push(jobId);
       await withRetries(
-        () => session.query(`INSERT INTO ${JOBS_TABLE} (job_id, version, owner) VALUES ($1, $2, $3)`, [jobId, migration.version, this.owner]),
+        () => this.asRunner(session, () => session.query(`INSERT INTO ${JOBS_TABLE} (job_id, version, owner) VALUES ($1, $2, $3)`, [jobId, migration.version, this.owner])),
         this.retryOptions(),
       );
     }
@@ -448,6 +491,17 @@ class Run {
 }
 
 class DeadlineReached extends Error {}
+
+/**
+ * Every error of a file reaches the user with the file and line: a failed statement already has
+ * them; an error of the runner's own bookkeeping, or a conflict that outlasted its retries, gets
+ * the statement the runner was at. Lost connections go on to the reconnect logic as they are.
+ */
+function namingTheFile(e: unknown, migration: Migration, at: PlannedStatement | undefined): unknown {
+  if (e instanceof MigrationError || e instanceof MigrationStateError || e instanceof DeadlineReached || isConnectionLost(e)) return e;
+  const { code, message } = e as { code?: string; message?: string };
+  return new MigrationError(migration.fileName, migration.version, (at?.index ?? 0) + 1, at?.line ?? 1, code, message ?? String(e));
+}
 
 /** sha256 of a file's statements 0..last (inclusive), to tell whether a half-applied prefix changed. */
 function prefixHash(migration: Migration, last: number): string {

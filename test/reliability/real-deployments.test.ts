@@ -37,7 +37,7 @@ describe('explicit blocks that DSQL accepts', () => {
     // The ledger cannot be written: the bookkeeping fails, not the migration's statement.
     await sql(url, 'ALTER TABLE schema_migrations_progress ADD CONSTRAINT no_rows CHECK (false)');
     const error = await apply(url, { '0001_t.sql': 'SELECT 1;\nCREATE TABLE t (id INT PRIMARY KEY);\nCREATE TABLE u (id INT PRIMARY KEY);\n' }).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/^0001_t\.sql:2: /);
+    expect((error as Error).message).toMatch(/^0001_t\.sql:1: /);
     expect((error as Error).message).toContain('no_rows');
   });
 });
@@ -83,12 +83,14 @@ describe('concurrent runners read one consistent state', () => {
 });
 
 describe('session settings in migrations', () => {
+  const READER = `reader_${process.pid}_${Date.now() % 100000}`;
   const set = {
     '0001_schema.sql': 'CREATE SCHEMA IF NOT EXISTS app;',
     '0002_app.sql': 'SET search_path = app;\nCREATE TABLE IF NOT EXISTS things (id INT PRIMARY KEY);\nCREATE TABLE widgets (id INT PRIMARY KEY);\nINSERT INTO widgets VALUES (1);\n',
     '0003_dump.sql': "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.dumped (id INT PRIMARY KEY);\nCREATE TABLE public.dumped2 (id INT PRIMARY KEY);\n",
     '0004_zone.sql': "SET TIME ZONE 'Asia/Tokyo';\nCREATE TABLE stamps (at TIMESTAMPTZ, label TEXT);\nINSERT INTO stamps VALUES ('2026-01-01 00:00', 'zone');\n",
-    '0005_role.sql': 'CREATE ROLE migration_reader NOLOGIN;\nSET ROLE migration_reader;\nSELECT 1;\n',
+    // Roles belong to the server: each test run makes its own.
+    '0005_role.sql': `CREATE ROLE ${READER} NOLOGIN;\nSET ROLE ${READER};\nSELECT 1;\n`,
     '0006_after.sql': "CREATE TABLE after_all (id INT PRIMARY KEY);\nINSERT INTO stamps VALUES ('2026-01-01 00:00', 'default');\n",
   };
 
@@ -109,6 +111,7 @@ describe('session settings in migrations', () => {
       { table_schema: 'public', table_name: 'schema_migrations' },
     ]));
 
+    await sql(url, `DROP ROLE ${READER}`);
     const perFile = await freshDatabase('perfile');
     const names = Object.keys(set);
     for (let i = 1; i <= names.length; i++) {
@@ -116,6 +119,7 @@ describe('session settings in migrations', () => {
     }
     expect(await schemaOf(perFile)).toEqual(oneRun);
     expect(await sql(perFile, 'SELECT count(*)::int AS n FROM schema_migrations')).toEqual([{ n: 6 }]);
+    await sql(perFile, `DROP ROLE ${READER}`);
   });
 });
 
