@@ -45,6 +45,26 @@ export function summarizeVersions(versions: ReadonlyArray<string>, maxLength = M
   return `${versions[0]}..${versions[versions.length - 1]} (${versions.length} files)`;
 }
 
+/**
+ * The Provider framework sends a failed handler's message, with its log group and stack, as the
+ * `Reason` of one response of at most 4,096 bytes (with the resource's ids and Data); a longer one
+ * leaves the stack waiting until the custom resource times out. The reason keeps the first problem
+ * (file, line, SQLSTATE and the start of its message) and how many more there are.
+ */
+const MAX_REASON_BYTES = 1000;
+
+export function boundedReason(message: string, maxBytes = MAX_REASON_BYTES): string {
+  const problems = message.split('\n').filter((line) => line.trim() !== '');
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems; all of them are in the function's logs)` : '';
+  const first = problems[0] ?? message;
+  const room = maxBytes - Buffer.byteLength(more, 'utf8');
+  if (Buffer.byteLength(first, 'utf8') <= room) return first + more;
+  const suffix = '... (cut; the full message is in the logs)';
+  // Cut on a character boundary: a partly kept UTF-8 sequence decodes to U+FFFD, dropped here.
+  const cut = Buffer.from(first, 'utf8').subarray(0, room - Buffer.byteLength(suffix, 'utf8')).toString('utf8').replace(/\uFFFD+$/, '');
+  return cut + suffix + more;
+}
+
 /** What the Lambda runtime tells about the time left; absent in tests and the CLI. */
 export interface InvocationContext {
   getRemainingTimeInMillis?: () => number;
@@ -129,7 +149,22 @@ export function createHandlers(deps: HandlerDeps) {
     }
   }
 
-  return { onEvent, isComplete };
+  /** Logs a failure in full, and hands the Provider framework a reason that fits CloudFormation's response. */
+  function bounded<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args) => {
+      try {
+        return await handler(...args);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        log({ event: 'failed', error: e instanceof Error ? e.name : 'Error', message });
+        const reason = boundedReason(message);
+        if (reason === message) throw e;
+        throw Object.assign(new Error(reason), { name: e instanceof Error ? e.name : 'Error' });
+      }
+    };
+  }
+
+  return { onEvent: bounded(onEvent), isComplete: bounded(isComplete) };
 }
 
 /** The runner's name for one deploy of one resource: the lease owner, and the key of its jobs and records. */

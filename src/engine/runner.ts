@@ -23,7 +23,7 @@ export type ConnectFn = () => Promise<SqlSession>;
 export interface RunnerEvent {
   readonly event:
   | 'run-start' | 'migration-applied' | 'run-complete' | 'missing-file' | 'waiting-for-jobs' | 'waiting-for-lock'
-  | 'retry' | 'reconnect' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline';
+  | 'retry' | 'reconnect' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline' | 'failed';
   readonly [key: string]: unknown;
 }
 
