@@ -1,9 +1,7 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { readAsyncJobs } from '../src/engine/async-jobs';
-import { readAppliedBy, readJobsOf, readRecords } from '../src/engine/bookkeeping';
+import { readAppliedBy } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
-import { compareVersions } from '../src/engine/naming';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 
 /** The custom resource's properties, as the construct writes them. */
@@ -108,7 +106,7 @@ export function createHandlers(deps: HandlerDeps) {
         AppliedCount: String(result.appliedCount),
         AppliedThisDeployment: summarizeVersions(result.applied.map((m) => m.version)),
         // Read by isComplete: more files to apply, or async jobs to wait for.
-        Pending: !result.complete ? 'files' : result.asyncJobs.length > 0 ? 'jobs' : '',
+        Pending: !result.complete ? 'files' : result.pendingJobs.length > 0 ? 'jobs' : '',
       },
     };
   }
@@ -117,30 +115,23 @@ export function createHandlers(deps: HandlerDeps) {
     if (event.RequestType === 'Delete') return { IsComplete: true };
     const pending = String(event.Data?.Pending ?? '');
     if (pending === '') return { IsComplete: true };
-    if (pending === 'files' && !(await applyStep(event, context)).complete) return { IsComplete: false };
-
-    // Everything is applied; the deploy ends when the async jobs it started have finished.
+    // The same run as onEvent's: it applies what is left, and judges the async jobs (failing the
+    // deploy on a failed one, naming its file, object and DSQL's message).
+    const result = await applyStep(event, context);
+    if (!result.complete) return { IsComplete: false };
+    if (result.pendingJobs.length > 0) {
+      log({ event: 'waiting-for-jobs', pending: result.pendingJobs.length });
+      return { IsComplete: false };
+    }
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
     const session = await deps.connect(props)();
     try {
-      const owner = ownerOf(event);
-      const status = await readAsyncJobs(session, await readJobsOf(session, owner));
-      if (status.failed.length > 0) {
-        const details = status.failed.map((j) => `${j.jobId} ${j.status}: ${j.details}`).join('; ');
-        throw new Error(`DSQL async job failed: ${details}. The index or constraint is not usable; fix the data or the migration and deploy again.`);
-      }
-      if (status.pending.length > 0) {
-        log({ event: 'waiting-for-jobs', pending: status.pending.length });
-        return { IsComplete: false };
-      }
-      const records = await readRecords(session);
-      const latest = [...records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
       return {
         IsComplete: true,
         Data: {
-          LatestVersion: latest,
-          AppliedCount: String(records.size),
-          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, owner)),
+          LatestVersion: result.latestVersion,
+          AppliedCount: String(result.appliedCount),
+          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, ownerOf(event))),
           Pending: '',
         },
       };

@@ -52,7 +52,8 @@ const TABLES: Record<string, string> = {
   job_id TEXT PRIMARY KEY,
   version TEXT NOT NULL,
   owner TEXT NOT NULL,
-  created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()
+  created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+  object_name TEXT
 )`,
   [LOCK_TABLE]: `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
   id TEXT PRIMARY KEY,
@@ -64,6 +65,7 @@ const TABLES: Record<string, string> = {
 const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   [MIGRATIONS_TABLE, 'checksum', 'TEXT'],
   [MIGRATIONS_TABLE, 'kind', 'TEXT'],
+  [JOBS_TABLE, 'object_name', 'TEXT'],
 ];
 
 export interface TableInspection {
@@ -142,12 +144,23 @@ export async function ensureTables(session: SqlSession, onRetry?: (code: string 
   }
 }
 
+/** A DSQL async job the runner keeps until it has finished (see async-jobs.ts). */
+export interface KeptJob {
+  readonly jobId: string;
+  readonly version: string;
+  /** `index:name` or `constraint:name` (null for rows kept by older versions). */
+  readonly object: string | null;
+}
+
+/** The database's state, and the async jobs kept for it. */
+export type StoredState = DatabaseState & { readonly jobs: ReadonlyArray<KeptJob> };
+
 /**
- * Reads the records, the ledger and the versions the history saw applied that are no longer
+ * Reads the records, the ledger, the kept async jobs and the versions the history saw applied that are no longer
  * recorded, in one statement: one snapshot, so a file recorded by a concurrent runner between two
  * reads cannot look like a deleted record (a false "forward rollback").
  */
-export async function readState(session: SqlSession): Promise<DatabaseState> {
+export async function readState(session: SqlSession): Promise<StoredState> {
   const { rows } = await session.query(
     `SELECT 'record' AS source, version, name, checksum, kind, applied_at, NULL::int AS next_statement, NULL::text AS prefix_hash, NULL::int AS uncertain_statement
      FROM ${MIGRATIONS_TABLE}
@@ -155,15 +168,21 @@ export async function readState(session: SqlSession): Promise<DatabaseState> {
      SELECT 'ledger', version, NULL, NULL, NULL, NULL, next_statement, prefix_hash, uncertain_statement FROM ${LEDGER_TABLE}
      UNION ALL
      SELECT DISTINCT 'history', h.version, NULL, NULL, NULL, NULL::timestamptz, NULL::int, NULL::text, NULL::int FROM ${HISTORY_TABLE} h
-     WHERE NOT EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE} m WHERE m.version = h.version)`,
+     WHERE NOT EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE} m WHERE m.version = h.version)
+     UNION ALL
+     SELECT 'job', version, job_id, object_name, NULL, created_at, NULL::int, NULL::text, NULL::int FROM ${JOBS_TABLE}
+     ORDER BY 1, 6`,
   );
   const records = new Map<string, MigrationRecord>();
   const ledger = new Map<string, LedgerEntry>();
   const everApplied = new Set<string>();
+  const jobs: KeptJob[] = [];
   for (const r of rows) {
     const version = String(r.version);
     if (r.source === 'record') records.set(version, toRecord(r));
     else if (r.source === 'history') everApplied.add(version);
+    // Job rows carry the job id in `name` and the object in `checksum` (one column list for the union).
+    else if (r.source === 'job') jobs.push({ jobId: String(r.name), version, object: r.checksum === null || r.checksum === undefined ? null : String(r.checksum) });
     else {
       ledger.set(version, {
         version,
@@ -173,7 +192,7 @@ export async function readState(session: SqlSession): Promise<DatabaseState> {
       });
     }
   }
-  return { records, ledger, everApplied };
+  return { records, ledger, everApplied, jobs };
 }
 
 /** Reads only the records (a table from an older version may lack the newer columns and tables). */
@@ -212,12 +231,6 @@ INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, 
 export async function readAppliedBy(session: SqlSession, owner: string): Promise<string[]> {
   const { rows } = await session.query(`SELECT version FROM ${HISTORY_TABLE} WHERE applied_by = $1 ORDER BY applied_at, version`, [owner]);
   return rows.map((r) => String(r.version));
-}
-
-/** DSQL async jobs a runner (by owner) started: CREATE INDEX ASYNC and ALTER TABLE ASYNC return their ids. */
-export async function readJobsOf(session: SqlSession, owner: string): Promise<string[]> {
-  const { rows } = await session.query(`SELECT job_id FROM ${JOBS_TABLE} WHERE owner = $1`, [owner]);
-  return rows.map((r) => String(r.job_id));
 }
 
 export { isRetryable };

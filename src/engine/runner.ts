@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession } from './bookkeeping';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession, StoredState } from './bookkeeping';
+import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
@@ -75,6 +76,11 @@ export interface RunResult {
   readonly appliedCount: number;
   /** DSQL async job ids started by this run (CREATE INDEX ASYNC, ALTER TABLE ASYNC). */
   readonly asyncJobs: string[];
+  /**
+   * DSQL async jobs of this set's files still running, started by this run or an earlier one: the
+   * deploy is done when they are. (A failed one fails the run; see `judgeJobs`.)
+   */
+  readonly pendingJobs: string[];
   /** Versions recorded in the database with no file in this set. */
   readonly missing: string[];
   /** Human-readable warnings (missing files, accepted changes, rolled-back versions, database ahead). */
@@ -129,6 +135,8 @@ class Run {
   private readonly owner: string;
   private readonly applied: AppliedMigration[] = [];
   private readonly asyncJobs: string[] = [];
+  private pendingJobs: string[] = [];
+  private databaseAhead = false;
   private readonly warnings: string[] = [];
   private retries = 0;
   private reconnects = 0;
@@ -191,7 +199,7 @@ class Run {
     // earlier in this run left its own lease behind).
     if (this.work(state).length === 0 && !this.needsBaseline(state)) {
       if (this.leaseTaken) await lock.release();
-      return this.finish(state);
+      return this.conclude(session, state);
     }
     await lock.acquire();
     this.leaseTaken = true;
@@ -213,7 +221,7 @@ class Run {
       }
       await lock.release();
       released = true;
-      return this.finish(await readState(session));
+      return await this.conclude(session, await readState(session));
     } finally {
       if (!released) await lock.release().catch(() => undefined);
     }
@@ -232,6 +240,7 @@ class Run {
     }
     const selection = selectWork(this.migrations, computeStatus(this.migrations, state), this.options);
     for (const notice of selection.notices) {
+      if (notice.event === 'database-ahead') this.databaseAhead = true;
       if (this.warnings.includes(notice.message)) continue;
       this.warnings.push(notice.message);
       this.log({ event: notice.event, message: notice.message, ...(notice.version ? { version: notice.version } : {}) });
@@ -244,7 +253,7 @@ class Run {
   }
 
   /** Records the files up to the baseline version without running them (DML only, in batches). */
-  private async baseline(session: SqlSession): Promise<DatabaseState> {
+  private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
     const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
     // Well under DSQL's 3,000 rows per transaction (dsql-facts §2).
@@ -268,6 +277,27 @@ class Run {
     return readState(session);
   }
 
+  /**
+   * Ends a run: a deploy never succeeds while an index or constraint made by a file of this set
+   * is not valid because its async job failed. The jobs table keeps each job until it is judged
+   * settled, so every later run checks it again until a later migration drops and recreates (or
+   * validates again) the object.
+   */
+  private async conclude(session: SqlSession, state: StoredState): Promise<RunResult> {
+    const byVersion = new Map(this.migrations.map((m) => [m.version, m]));
+    const kept = state.jobs.filter((j) => byVersion.has(j.version));
+    if (kept.length > 0) {
+      const verdict = await judgeJobs(session, kept, this.dialect === 'dsql');
+      if (verdict.settled.length > 0) await withRetries(() => forgetJobs(session, verdict.settled), this.retryOptions());
+      this.pendingJobs = verdict.pending;
+      // A run stopped by its deadline has later files (maybe the fix) to come; a stack rollback must not fail.
+      if (verdict.failed.length > 0 && !this.stoppedByDeadline && !this.databaseAhead) {
+        throw new MigrationStateError(verdict.failed.map((f) => describeFailedJob(f, byVersion.get(f.version)!)).join('\n'));
+      }
+    }
+    return this.finish(state);
+  }
+
   private finish(state: DatabaseState): RunResult {
     const recorded = [...state.records.keys()];
     const known = new Set(this.migrations.map((m) => m.version));
@@ -278,6 +308,7 @@ class Run {
       latestVersion,
       appliedCount: recorded.length,
       asyncJobs: this.asyncJobs,
+      pendingJobs: this.pendingJobs,
       missing: recorded.filter((v) => !known.has(v)).sort(compareVersions),
       warnings: this.warnings,
       retries: this.retries,
@@ -378,7 +409,7 @@ class Run {
     // A DML transaction moves the ledger (or records the file) in the same commit, so its rows are
     // never written twice, whatever happens after.
     const after = unit.statements[unit.statements.length - 1].index + 1;
-    let jobs: string[] = [];
+    let jobs: StartedJob[] = [];
     await withRetries(
       () =>
         this.inTransaction(session, async () => {
@@ -413,7 +444,7 @@ class Run {
     try {
       const jobs = await withRetries(async () => {
         if (!unit.explicit) return this.send(session, migration, first);
-        const started: string[] = [];
+        const started: StartedJob[] = [];
         await this.inTransaction(session, async () => {
           for (const statement of unit.statements) started.push(...(await this.send(session, migration, statement)));
         });
@@ -436,8 +467,8 @@ class Run {
     }
   }
 
-  /** Sends one statement; returns the DSQL async job ids it started. */
-  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<string[]> {
+  /** Sends one statement; returns the DSQL async jobs it started (for an async statement without a job id, its object only). */
+  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<StartedJob[]> {
     const text = this.dialect === 'dsql' ? statement.text : translateForPostgres(statement.text);
     if (text === undefined) return [];
     let rows: Array<Record<string, unknown>>;
@@ -450,15 +481,28 @@ class Run {
       throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, err.message ?? String(e));
     }
     if (changesRole(text)) this.roleChanged = true;
-    return (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
+    const object = asyncObjectOf(statement.text);
+    const jobIds = (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
+    if (jobIds.length === 0) return object && this.dialect === 'dsql' ? [{ object }] : [];
+    return jobIds.map((jobId) => ({ jobId, object }));
   }
 
-  /** Keeps job ids in the database (DML, after the DDL's own transaction), so whichever invocation ends the deploy waits for them. */
-  private async recordJobs(session: SqlSession, migration: Migration, jobIds: string[]): Promise<void> {
-    for (const jobId of jobIds) {
-      this.asyncJobs.push(jobId);
+  /**
+   * Keeps job ids in the database (DML, after the DDL's own transaction), so that every later run
+   * checks them. An async statement that returned no job id (run again after a lost connection, or
+   * `IF NOT EXISTS` meeting the object while it is built) gets its job found again by object.
+   */
+  private async recordJobs(session: SqlSession, migration: Migration, jobs: ReadonlyArray<StartedJob>): Promise<void> {
+    for (const job of jobs) {
+      const jobId = job.jobId ?? (job.object ? await findJobOf(session, job.object) : undefined);
+      if (jobId === undefined) continue;
+      if (job.jobId) this.asyncJobs.push(jobId);
+      const params = [jobId, migration.version, this.owner, job.object ? objectKey(job.object) : null];
       await withRetries(
-        () => this.asRunner(session, () => session.query(`INSERT INTO ${JOBS_TABLE} (job_id, version, owner) VALUES ($1, $2, $3)`, [jobId, migration.version, this.owner])),
+        () => this.asRunner(session, () => session.query(
+          `INSERT INTO ${JOBS_TABLE} (job_id, version, owner, object_name) SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ${JOBS_TABLE} WHERE job_id = $1)`,
+          params,
+        )),
         this.retryOptions(),
       );
     }
@@ -491,6 +535,26 @@ class Run {
 }
 
 class DeadlineReached extends Error {}
+
+/** A failed async job, with the file and line of the statement that started it, and the way out. */
+function describeFailedJob(job: JobProblem, migration: Migration): string {
+  const at = migration.units.flatMap((u) => u.statements).find((s) => {
+    const object = asyncObjectOf(s.text);
+    return object !== undefined && objectKey(object) === job.object;
+  });
+  const [kind, name] = job.object ? [job.object.slice(0, job.object.indexOf(':')), job.object.slice(job.object.indexOf(':') + 1)] : ['object', '?'];
+  const wayOut = kind === 'constraint'
+    ? `fix the rows that break it, then add a migration that validates it again (ALTER TABLE ASYNC ... VALIDATE CONSTRAINT ${name}) or drops it`
+    : `fix the data, then add a migration that drops it (DROP INDEX IF EXISTS ${name}) and creates it again`;
+  return `${migration.fileName}:${at?.line ?? 1}: ${kind} ${name} is not valid: DSQL async job ${job.jobId} ${job.status}: ${job.details}. ` +
+    `The file stays recorded and every deploy fails until a later migration settles it: ${wayOut}.`;
+}
+
+/** An async job a statement started, or (without an id) the object whose job must be found again. */
+interface StartedJob {
+  readonly jobId?: string;
+  readonly object?: AsyncObject;
+}
 
 /**
  * Every error of a file reaches the user with the file and line: a failed statement already has
