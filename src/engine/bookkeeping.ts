@@ -177,19 +177,21 @@ export async function readState(session: SqlSession): Promise<StoredState> {
   const ledger = new Map<string, LedgerEntry>();
   const everApplied = new Set<string>();
   const jobs: KeptJob[] = [];
+  const orNull = (v: unknown) => (v === null || v === undefined ? null : v);
   for (const r of rows) {
     const version = String(r.version);
-    if (r.source === 'record') records.set(version, toRecord(r));
-    else if (r.source === 'history') everApplied.add(version);
-    // Job rows carry the job id in `name` and the object in `checksum` (one column list for the union).
-    else if (r.source === 'job') jobs.push({ jobId: String(r.name), version, object: r.checksum === null || r.checksum === undefined ? null : String(r.checksum) });
-    else {
-      ledger.set(version, {
-        version,
-        nextStatement: Number(r.next_statement),
-        prefixHash: String(r.prefix_hash),
-        uncertainStatement: r.uncertain_statement === null || r.uncertain_statement === undefined ? null : Number(r.uncertain_statement),
-      });
+    if (r.source === 'record') {
+      records.set(version, toRecord(r));
+    } else if (r.source === 'history') {
+      everApplied.add(version);
+    } else if (r.source === 'job') {
+      // Job rows carry the job id in `name` and the object in `checksum` (one column list for the union).
+      const object = orNull(r.checksum);
+      jobs.push({ jobId: String(r.name), version, object: object === null ? null : String(object) });
+    } else {
+      const uncertain = orNull(r.uncertain_statement);
+      const uncertainStatement = uncertain === null ? null : Number(uncertain);
+      ledger.set(version, { version, nextStatement: Number(r.next_statement), prefixHash: String(r.prefix_hash), uncertainStatement });
     }
   }
   return { records, ledger, everApplied, jobs };
@@ -208,7 +210,9 @@ function toRecord(r: Record<string, unknown>): MigrationRecord {
     // An older table has neither column: its rows read as unchecked migrations.
     checksum: r.checksum === null || r.checksum === undefined ? null : String(r.checksum),
     kind: r.kind === null || r.kind === undefined ? null : String(r.kind),
-    appliedAt: r.applied_at instanceof Date ? r.applied_at.toISOString() : r.applied_at === null || r.applied_at === undefined ? null : String(r.applied_at),
+    appliedAt: r.applied_at instanceof Date
+      ? r.applied_at.toISOString()
+      : r.applied_at === null || r.applied_at === undefined ? null : String(r.applied_at),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession, StoredState } from './bookkeeping';
 import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession, StoredState } from './bookkeeping';
+import { dsqlTransactionProblem } from './classify';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
@@ -352,7 +353,9 @@ class Run {
         if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
           // Idempotent statements leave no ledger entry; note how far this file got, or the next
           // run would start it over and, with the same budget, never get further.
-          if (unit !== units[0]) await withRetries(() => this.asRunner(session, () => this.writeLedger(session, migration, unit.statements[0].index, null)), this.retryOptions());
+          const next = unit.statements[0].index;
+          const note = () => this.asRunner(session, () => this.writeLedger(session, migration, next, null));
+          if (unit !== units[0]) await withRetries(note, this.retryOptions());
           throw new DeadlineReached();
         }
         await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
@@ -399,10 +402,11 @@ class Run {
   private async runUnit(
     session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
   ): Promise<void> {
-    // DSQL refuses DDL in a transaction with anything that writes (dsql-facts §2): a unit holding
-    // DDL, even a `BEGIN; CREATE ...; COMMIT;` block, never gets a bookkeeping write inside it.
-    const holdsDdl = unit.statements.some((s) => s.kind === 'ddl');
-    if (holdsDdl || !(unit.explicit || unit.dmlOnly || withRecord)) {
+    // The runner's notes are one more DML write: never added to a transaction DSQL would then
+    // refuse (dsql-facts §2), such as a `BEGIN; CREATE ...; COMMIT;` block.
+    const count = (kind: string) => unit.statements.filter((s) => s.kind === kind).length;
+    const notesFit = dsqlTransactionProblem(count('ddl'), count('dml') + 1) === undefined;
+    if (!notesFit || !(unit.explicit || unit.dmlOnly || withRecord)) {
       await this.runAlone(session, migration, unit, uncertain);
       return;
     }

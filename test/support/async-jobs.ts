@@ -1,8 +1,8 @@
 import { Client } from 'pg';
+import { queryRows } from './database';
 import { postgresConnector } from '../../lambda/postgres-connection';
 import { translateForPostgres } from '../../src/engine/dialect';
 import { ConnectFn, SqlSession } from '../../src/engine/runner';
-import { queryRows } from './database';
 
 /** DSQL's `sys.jobs` view, as a table the tests (and the emulator) write. */
 export async function createSysJobs(url: string): Promise<void> {
