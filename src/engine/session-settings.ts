@@ -33,11 +33,11 @@ export function isSessionSetting(text: string): boolean {
 function settingsMadeBy(text: string): string[] {
   const words = leadingWords(text, 4);
   if (words[0] === 'SET') {
-    const rest = words[1] === 'SESSION' && words[2] !== 'AUTHORIZATION' && words[2] !== 'CHARACTERISTICS' ? words.slice(2) : words.slice(1);
-    const [name, next] = rest;
-    if (name === undefined || ['LOCAL', 'TRANSACTION', 'CONSTRAINTS', 'CHARACTERISTICS'].includes(name)) return [];
+    if (words[1] === 'SESSION' && words[2] === 'AUTHORIZATION') return ['session authorization'];
+    if (words[1] === 'SESSION' && words[2] === 'CHARACTERISTICS') return [];
+    const [name, next] = words[1] === 'SESSION' ? words.slice(2) : words.slice(1);
+    if (name === undefined || ['LOCAL', 'TRANSACTION', 'CONSTRAINTS'].includes(name)) return [];
     if (name === 'TIME' && next === 'ZONE') return ['timezone'];
-    if (name === 'SESSION' && next === 'AUTHORIZATION') return ['session authorization'];
     if (name === 'SCHEMA') return ['search_path'];
     if (name === 'NAMES') return ['client_encoding'];
     if (/^[A-Z_][A-Z0-9_$]*$/.test(name)) return [name.toLowerCase() === 'role' ? 'role' : qualifiedName(text, name)];
