@@ -81,14 +81,24 @@ const OWN_COLUMNS = ['version', 'name', 'applied_at', 'checksum', 'kind'];
 /** One catalog query: which of the runner's tables and columns exist, and the DDL for the rest. */
 export async function inspectTables(session: SqlSession): Promise<TableInspection> {
   const bare = (table: string) => table.slice(BOOKKEEPING_SCHEMA.length + 1);
-  const { rows } = await session.query(
-    `SELECT c.relname AS table_name, a.attname AS column_name
+  const { rows: found } = await session.query(
+    `SELECT n.nspname AS schema_name, c.relname AS table_name, a.attname AS column_name
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-     WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname IN ($2, $3, $4, $5, $6)`,
+     WHERE n.nspname IN ($1, current_schema()) AND c.relkind = 'r' AND c.relname IN ($2, $3, $4, $5, $6)`,
     [BOOKKEEPING_SCHEMA, ...Object.keys(TABLES).map(bare)],
   );
+  const rows = found.filter((r) => r.schema_name === BOOKKEEPING_SCHEMA);
+  const elsewhere = found.find((r) => r.schema_name !== BOOKKEEPING_SCHEMA && r.table_name === bare(MIGRATIONS_TABLE));
+  if (elsewhere && !rows.some((r) => r.table_name === bare(MIGRATIONS_TABLE))) {
+    // Before the runner named its schema, it created its tables in the connection's current schema.
+    const from = String(elsewhere.schema_name);
+    throw new MigrationStateError(
+      `schema_migrations is in schema ${from}, not in ${BOOKKEEPING_SCHEMA} where the runner keeps its tables. Move the runner's tables ` +
+        `(ALTER TABLE ${from}.schema_migrations SET SCHEMA ${BOOKKEEPING_SCHEMA}, and the same for each ${from}.schema_migrations_* table), then deploy again.`,
+    );
+  }
   const columns = new Set(rows.map((r) => `${qualified(String(r.table_name))}.${String(r.column_name)}`));
   const tables = new Set(rows.map((r) => qualified(String(r.table_name))));
   if (tables.has(MIGRATIONS_TABLE)) {

@@ -137,3 +137,14 @@ describe("another tool's schema_migrations", () => {
     expect(await sql(url, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 't'")).toEqual([{ n: 0 }]);
   });
 });
+
+describe("the runner's own tables", () => {
+  test('tables an older version created in another current schema are pointed out, not silently replaced', async () => {
+    await sql(url, 'CREATE SCHEMA legacy; CREATE TABLE legacy.schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW())');
+    await sql(url, `ALTER DATABASE ${new URL(url).pathname.slice(1)} SET search_path = legacy`);
+    await expect(apply(url, { '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);' })).rejects.toThrow(
+      'schema_migrations is in schema legacy, not in public where the runner keeps its tables',
+    );
+    expect(await sql(url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
+  });
+});
