@@ -1,9 +1,7 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { readAsyncJobs } from '../src/engine/async-jobs';
-import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
+import { readAppliedBy } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
-import { compareVersions } from '../src/engine/naming';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 
 /** The custom resource's properties, as the construct writes them. */
@@ -43,6 +41,26 @@ export function summarizeVersions(versions: ReadonlyArray<string>, maxLength = M
   const list = versions.join(',');
   if (list.length <= maxLength) return list;
   return `${versions[0]}..${versions[versions.length - 1]} (${versions.length} files)`;
+}
+
+/**
+ * The Provider framework sends a failed handler's message, with its log group and stack, as the
+ * `Reason` of one response of at most 4,096 bytes (with the resource's ids and Data); a longer one
+ * leaves the stack waiting until the custom resource times out. The reason keeps the first problem
+ * (file, line, SQLSTATE and the start of its message) and how many more there are.
+ */
+const MAX_REASON_BYTES = 1000;
+
+export function boundedReason(message: string, maxBytes = MAX_REASON_BYTES): string {
+  const problems = message.split('\n').filter((line) => line.trim() !== '');
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems; all of them are in the function's logs)` : '';
+  const first = problems[0] ?? message;
+  const room = maxBytes - Buffer.byteLength(more, 'utf8');
+  if (Buffer.byteLength(first, 'utf8') <= room) return first + more;
+  const suffix = '... (cut; the full message is in the logs)';
+  // Cut on a character boundary: a partly kept UTF-8 sequence decodes to U+FFFD, dropped here.
+  const cut = Buffer.from(first, 'utf8').subarray(0, room - Buffer.byteLength(suffix, 'utf8')).toString('utf8').replace(/\uFFFD+$/, '');
+  return cut + suffix + more;
 }
 
 /** What the Lambda runtime tells about the time left; absent in tests and the CLI. */
@@ -88,7 +106,7 @@ export function createHandlers(deps: HandlerDeps) {
         AppliedCount: String(result.appliedCount),
         AppliedThisDeployment: summarizeVersions(result.applied.map((m) => m.version)),
         // Read by isComplete: more files to apply, or async jobs to wait for.
-        Pending: !result.complete ? 'files' : result.asyncJobs.length > 0 ? 'jobs' : '',
+        Pending: !result.complete ? 'files' : result.pendingJobs.length > 0 ? 'jobs' : '',
       },
     };
   }
@@ -97,30 +115,23 @@ export function createHandlers(deps: HandlerDeps) {
     if (event.RequestType === 'Delete') return { IsComplete: true };
     const pending = String(event.Data?.Pending ?? '');
     if (pending === '') return { IsComplete: true };
-    if (pending === 'files' && !(await applyStep(event, context)).complete) return { IsComplete: false };
-
-    // Everything is applied; the deploy ends when the async jobs it started have finished.
+    // The same run as onEvent's: it applies what is left, and judges the async jobs (failing the
+    // deploy on a failed one, naming its file, object and DSQL's message).
+    const result = await applyStep(event, context);
+    if (!result.complete) return { IsComplete: false };
+    if (result.pendingJobs.length > 0) {
+      log({ event: 'waiting-for-jobs', pending: result.pendingJobs.length });
+      return { IsComplete: false };
+    }
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
     const session = await deps.connect(props)();
     try {
-      const owner = ownerOf(event);
-      const status = await readAsyncJobs(session, await readJobsOf(session, owner));
-      if (status.failed.length > 0) {
-        const details = status.failed.map((j) => `${j.jobId} ${j.status}: ${j.details}`).join('; ');
-        throw new Error(`DSQL async job failed: ${details}. The index or constraint is not usable; fix the data or the migration and deploy again.`);
-      }
-      if (status.pending.length > 0) {
-        log({ event: 'waiting-for-jobs', pending: status.pending.length });
-        return { IsComplete: false };
-      }
-      const state = await readState(session, { ledger: false });
-      const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
       return {
         IsComplete: true,
         Data: {
-          LatestVersion: latest,
-          AppliedCount: String(state.records.size),
-          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, owner)),
+          LatestVersion: result.latestVersion,
+          AppliedCount: String(result.appliedCount),
+          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, ownerOf(event))),
           Pending: '',
         },
       };
@@ -129,7 +140,22 @@ export function createHandlers(deps: HandlerDeps) {
     }
   }
 
-  return { onEvent, isComplete };
+  /** Logs a failure in full, and hands the Provider framework a reason that fits CloudFormation's response. */
+  function bounded<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args) => {
+      try {
+        return await handler(...args);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        log({ event: 'failed', error: e instanceof Error ? e.name : 'Error', message });
+        const reason = boundedReason(message);
+        if (reason === message) throw e;
+        throw Object.assign(new Error(reason), { name: e instanceof Error ? e.name : 'Error' });
+      }
+    };
+  }
+
+  return { onEvent: bounded(onEvent), isComplete: bounded(isComplete) };
 }
 
 /** The runner's name for one deploy of one resource: the lease owner, and the key of its jobs and records. */

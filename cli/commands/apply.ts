@@ -93,8 +93,8 @@ export function registerApply(program: Command): void {
           for (const name of signals) process.removeListener(name, onSignal);
         }
         output.clearProgress();
-        const waitForIndexes = result.asyncJobs.length > 0 && options.wait;
-        const failedJobs = waitForIndexes ? await waitForJobs(target, result.asyncJobs, options.waitTimeout * 60_000, output, text) : [];
+        const waitForIndexes = result.pendingJobs.length > 0 && options.wait;
+        const failedJobs = waitForIndexes ? await waitForJobs(target, result.pendingJobs, options.waitTimeout * 60_000, output, text) : [];
         if (format === 'json') {
           output.json('apply', { ok: failedJobs.length === 0, target: target.description, ...result, failedJobs });
         } else {

@@ -1,4 +1,4 @@
-import { isRetryable, withRetries } from './errors';
+import { isRetryable, MigrationStateError, withRetries } from './errors';
 import { DatabaseState, LedgerEntry, MigrationRecord } from './status';
 
 /** What the runner needs of a database connection; node-postgres' `Client` fits as it is. */
@@ -7,11 +7,19 @@ export interface SqlSession {
   end(): Promise<void>;
 }
 
-export const MIGRATIONS_TABLE = 'schema_migrations';
-export const LEDGER_TABLE = 'schema_migrations_progress';
-export const HISTORY_TABLE = 'schema_migrations_history';
-export const LOCK_TABLE = 'schema_migrations_lock';
-export const JOBS_TABLE = 'schema_migrations_jobs';
+/**
+ * The runner's tables live in `public` and every query names them with their schema, so that a
+ * migration's `SET search_path` (or pg_dump's `set_config('search_path', '', false)`) cannot
+ * redirect or break the runner's own reads and writes. Earlier versions created them in the
+ * connection's current schema, which is `public` for DSQL's roles and a default PostgreSQL.
+ */
+export const BOOKKEEPING_SCHEMA = 'public';
+const qualified = (table: string) => `${BOOKKEEPING_SCHEMA}.${table}`;
+export const MIGRATIONS_TABLE = qualified('schema_migrations');
+export const LEDGER_TABLE = qualified('schema_migrations_progress');
+export const HISTORY_TABLE = qualified('schema_migrations_history');
+export const LOCK_TABLE = qualified('schema_migrations_lock');
+export const JOBS_TABLE = qualified('schema_migrations_jobs');
 
 /**
  * The runner's tables. `schema_migrations` keeps the documented three columns first; `checksum`
@@ -44,7 +52,8 @@ const TABLES: Record<string, string> = {
   job_id TEXT PRIMARY KEY,
   version TEXT NOT NULL,
   owner TEXT NOT NULL,
-  created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()
+  created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+  object_name TEXT
 )`,
   [LOCK_TABLE]: `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
   id TEXT PRIMARY KEY,
@@ -56,6 +65,7 @@ const TABLES: Record<string, string> = {
 const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   [MIGRATIONS_TABLE, 'checksum', 'TEXT'],
   [MIGRATIONS_TABLE, 'kind', 'TEXT'],
+  [JOBS_TABLE, 'object_name', 'TEXT'],
 ];
 
 export interface TableInspection {
@@ -65,24 +75,60 @@ export interface TableInspection {
   has(table: string): boolean;
 }
 
+/** The columns of `schema_migrations` this engine writes; the first three are the documented older table. */
+const OWN_COLUMNS = ['version', 'name', 'applied_at', 'checksum', 'kind'];
+
 /** One catalog query: which of the runner's tables and columns exist, and the DDL for the rest. */
 export async function inspectTables(session: SqlSession): Promise<TableInspection> {
-  const { rows } = await session.query(
-    `SELECT c.relname AS table_name, a.attname AS column_name
+  const bare = (table: string) => table.slice(BOOKKEEPING_SCHEMA.length + 1);
+  const { rows: found } = await session.query(
+    `SELECT n.nspname AS schema_name, c.relname AS table_name, a.attname AS column_name
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname IN ($1, $2, $3, $4, $5)`,
-    [MIGRATIONS_TABLE, LEDGER_TABLE, HISTORY_TABLE, LOCK_TABLE, JOBS_TABLE],
+     WHERE n.nspname IN ($1, current_schema()) AND c.relkind = 'r' AND c.relname IN ($2, $3, $4, $5, $6)`,
+    [BOOKKEEPING_SCHEMA, ...Object.keys(TABLES).map(bare)],
   );
-  const columns = new Set(rows.map((r) => `${String(r.table_name)}.${String(r.column_name)}`));
-  const tables = new Set(rows.map((r) => String(r.table_name)));
+  const rows = found.filter((r) => r.schema_name === BOOKKEEPING_SCHEMA);
+  const elsewhere = found.find((r) => r.schema_name !== BOOKKEEPING_SCHEMA && r.table_name === bare(MIGRATIONS_TABLE));
+  if (elsewhere && !rows.some((r) => r.table_name === bare(MIGRATIONS_TABLE))) {
+    // Before the runner named its schema, it created its tables in the connection's current schema.
+    const from = String(elsewhere.schema_name);
+    throw new MigrationStateError(
+      `schema_migrations is in schema ${from}, not in ${BOOKKEEPING_SCHEMA} where the runner keeps its tables. Move the runner's tables ` +
+        `(ALTER TABLE ${from}.schema_migrations SET SCHEMA ${BOOKKEEPING_SCHEMA}, and the same for each ${from}.schema_migrations_* table), then deploy again.`,
+    );
+  }
+  const columns = new Set(rows.map((r) => `${qualified(String(r.table_name))}.${String(r.column_name)}`));
+  const tables = new Set(rows.map((r) => qualified(String(r.table_name))));
+  if (tables.has(MIGRATIONS_TABLE)) {
+    const own = rows.filter((r) => qualified(String(r.table_name)) === MIGRATIONS_TABLE).map((r) => String(r.column_name));
+    checkOwnShape(own);
+  }
   const ddl: string[] = [];
   for (const [table, create] of Object.entries(TABLES)) if (!tables.has(table)) ddl.push(create);
   for (const [table, column, type] of ADDED_COLUMNS) {
     if (tables.has(table) && !columns.has(`${table}.${column}`)) ddl.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
   }
   return { has: (t) => tables.has(t), complete: ddl.length === 0, missingDdl: ddl };
+}
+
+/**
+ * Refuses a `schema_migrations` this engine did not create: altering or adopting another tool's
+ * table would corrupt both tools' view of the database.
+ */
+function checkOwnShape(columns: ReadonlyArray<string>): void {
+  const names = new Set(columns);
+  const ours = OWN_COLUMNS.slice(0, 3).every((c) => names.has(c)) && columns.every((c) => OWN_COLUMNS.includes(c));
+  if (ours) return;
+  const tool = names.has('dirty') && names.has('version')
+    ? 'golang-migrate'
+    : names.size === 1 && names.has('version') ? 'dbmate or Rails (ActiveRecord)' : 'another migration tool';
+  throw new MigrationStateError(
+    `${MIGRATIONS_TABLE} has the columns (${[...columns].sort().join(', ')}), which look like ${tool}'s table, not this runner's ` +
+      `(${OWN_COLUMNS.join(', ')}). It was left unchanged. Rename it (ALTER TABLE ${MIGRATIONS_TABLE} RENAME TO ...) or drop it once ` +
+      'that tool is retired, then deploy again; to adopt a database that already holds the schema, set baselineVersion.',
+  );
 }
 
 /**
@@ -108,40 +154,76 @@ export async function ensureTables(session: SqlSession, onRetry?: (code: string 
   }
 }
 
-/** Reads the records and the ledger (two queries, whatever the number of migrations). */
-export async function readState(session: SqlSession, options: { ledger?: boolean } = {}): Promise<DatabaseState> {
-  const records = new Map<string, MigrationRecord>();
-  const { rows } = await session.query(`SELECT * FROM ${MIGRATIONS_TABLE}`);
-  for (const r of rows) {
-    records.set(String(r.version), {
-      version: String(r.version),
-      name: String(r.name),
-      // An older table has neither column: its rows read as unchecked migrations.
-      checksum: r.checksum === null || r.checksum === undefined ? null : String(r.checksum),
-      kind: r.kind === null || r.kind === undefined ? null : String(r.kind),
-      appliedAt: r.applied_at instanceof Date ? r.applied_at.toISOString() : r.applied_at === null ? null : String(r.applied_at),
-    });
-  }
-  const ledger = new Map<string, LedgerEntry>();
-  if (options.ledger === false) return { records, ledger, everApplied: new Set() };
-  const progress = await session.query(`SELECT version, next_statement, prefix_hash, uncertain_statement FROM ${LEDGER_TABLE}`);
-  for (const r of progress.rows) {
-    ledger.set(String(r.version), {
-      version: String(r.version),
-      nextStatement: Number(r.next_statement),
-      prefixHash: String(r.prefix_hash),
-      uncertainStatement: r.uncertain_statement === null || r.uncertain_statement === undefined ? null : Number(r.uncertain_statement),
-    });
-  }
-  return { records, ledger, everApplied: new Set() };
+/** A DSQL async job the runner keeps until it has finished (see async-jobs.ts). */
+export interface KeptJob {
+  readonly jobId: string;
+  readonly version: string;
+  /** `index:name` or `constraint:name` (null for rows kept by older versions). */
+  readonly object: string | null;
 }
 
-/** Which of these versions the history has seen applied (asked only for files not recorded). */
-export async function readEverApplied(session: SqlSession, versions: ReadonlyArray<string>): Promise<Set<string>> {
-  if (versions.length === 0) return new Set();
-  const placeholders = versions.map((_, i) => `$${i + 1}`).join(', ');
-  const { rows } = await session.query(`SELECT DISTINCT version FROM ${HISTORY_TABLE} WHERE version IN (${placeholders})`, [...versions]);
-  return new Set(rows.map((r) => String(r.version)));
+/** The database's state, and the async jobs kept for it. */
+export type StoredState = DatabaseState & { readonly jobs: ReadonlyArray<KeptJob> };
+
+/**
+ * Reads the records, the ledger, the kept async jobs and the versions the history saw applied that are no longer
+ * recorded, in one statement: one snapshot, so a file recorded by a concurrent runner between two
+ * reads cannot look like a deleted record (a false "forward rollback").
+ */
+export async function readState(session: SqlSession): Promise<StoredState> {
+  const { rows } = await session.query(
+    `SELECT 'record' AS source, version, name, checksum, kind, applied_at, NULL::int AS next_statement, NULL::text AS prefix_hash, NULL::int AS uncertain_statement
+     FROM ${MIGRATIONS_TABLE}
+     UNION ALL
+     SELECT 'ledger', version, NULL, NULL, NULL, NULL, next_statement, prefix_hash, uncertain_statement FROM ${LEDGER_TABLE}
+     UNION ALL
+     SELECT DISTINCT 'history', h.version, NULL, NULL, NULL, NULL::timestamptz, NULL::int, NULL::text, NULL::int FROM ${HISTORY_TABLE} h
+     WHERE NOT EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE} m WHERE m.version = h.version)
+     UNION ALL
+     SELECT 'job', version, job_id, object_name, NULL, created_at, NULL::int, NULL::text, NULL::int FROM ${JOBS_TABLE}
+     ORDER BY 1, 6`,
+  );
+  const records = new Map<string, MigrationRecord>();
+  const ledger = new Map<string, LedgerEntry>();
+  const everApplied = new Set<string>();
+  const jobs: KeptJob[] = [];
+  const orNull = (v: unknown) => (v === null || v === undefined ? null : v);
+  for (const r of rows) {
+    const version = String(r.version);
+    if (r.source === 'record') {
+      records.set(version, toRecord(r));
+    } else if (r.source === 'history') {
+      everApplied.add(version);
+    } else if (r.source === 'job') {
+      // Job rows carry the job id in `name` and the object in `checksum` (one column list for the union).
+      const object = orNull(r.checksum);
+      jobs.push({ jobId: String(r.name), version, object: object === null ? null : String(object) });
+    } else {
+      const uncertain = orNull(r.uncertain_statement);
+      const uncertainStatement = uncertain === null ? null : Number(uncertain);
+      ledger.set(version, { version, nextStatement: Number(r.next_statement), prefixHash: String(r.prefix_hash), uncertainStatement });
+    }
+  }
+  return { records, ledger, everApplied, jobs };
+}
+
+/** Reads only the records (a table from an older version may lack the newer columns and tables). */
+export async function readRecords(session: SqlSession): Promise<Map<string, MigrationRecord>> {
+  const { rows } = await session.query(`SELECT * FROM ${MIGRATIONS_TABLE}`);
+  return new Map(rows.map((r) => [String(r.version), toRecord(r)]));
+}
+
+function toRecord(r: Record<string, unknown>): MigrationRecord {
+  return {
+    version: String(r.version),
+    name: String(r.name),
+    // An older table has neither column: its rows read as unchecked migrations.
+    checksum: r.checksum === null || r.checksum === undefined ? null : String(r.checksum),
+    kind: r.kind === null || r.kind === undefined ? null : String(r.kind),
+    appliedAt: r.applied_at instanceof Date
+      ? r.applied_at.toISOString()
+      : r.applied_at === null || r.applied_at === undefined ? null : String(r.applied_at),
+  };
 }
 
 /**
@@ -163,12 +245,6 @@ INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, 
 export async function readAppliedBy(session: SqlSession, owner: string): Promise<string[]> {
   const { rows } = await session.query(`SELECT version FROM ${HISTORY_TABLE} WHERE applied_by = $1 ORDER BY applied_at, version`, [owner]);
   return rows.map((r) => String(r.version));
-}
-
-/** DSQL async jobs a runner (by owner) started: CREATE INDEX ASYNC and ALTER TABLE ASYNC return their ids. */
-export async function readJobsOf(session: SqlSession, owner: string): Promise<string[]> {
-  const { rows } = await session.query(`SELECT job_id FROM ${JOBS_TABLE} WHERE owner = $1`, [owner]);
-  return rows.map((r) => String(r.job_id));
 }
 
 export { isRetryable };

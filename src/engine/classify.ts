@@ -62,3 +62,14 @@ export function classifyStatement(text: string): StatementKind {
   if (DML.has(first) || first === '(') return 'dml';
   return 'other';
 }
+
+/**
+ * What DSQL refuses in one transaction, as counts of its DDL and DML statements (dsql-facts §2):
+ * the one rule the strict mode, the lint and the runner share. A block of one DDL statement and
+ * nothing that writes is accepted, so the runner never adds its own writes to a block holding DDL.
+ */
+export function dsqlTransactionProblem(ddl: number, dml: number): string | undefined {
+  if (ddl > 1) return 'multiple ddl statements not supported in a transaction';
+  if (ddl > 0 && dml > 0) return 'ddl and dml are not supported in the same transaction';
+  return undefined;
+}

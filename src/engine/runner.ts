@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readEverApplied, readState, recordStatement, SqlSession } from './bookkeeping';
+import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession, StoredState } from './bookkeeping';
+import { dsqlTransactionProblem } from './classify';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
@@ -10,6 +12,7 @@ import { Migration } from './migration-set';
 import { compareVersions } from './naming';
 import { PlannedStatement, TransactionUnit } from './plan';
 import { selectWork } from './selection';
+import { changesRole, isSessionSetting, settingResets } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
 
@@ -30,7 +33,8 @@ export class RunInterruptedError extends MigrationStateError {
 export interface RunnerEvent {
   readonly event:
   | 'run-start' | 'migration-applied' | 'run-complete' | 'missing-file' | 'waiting-for-jobs' | 'waiting-for-lock'
-  | 'retry' | 'reconnect' | 'reconnect-refused' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done' | 'deadline';
+  | 'retry' | 'reconnect' | 'reconnect-refused' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done'
+  | 'deadline' | 'failed';
   readonly [key: string]: unknown;
 }
 
@@ -97,6 +101,11 @@ export interface RunResult {
   readonly appliedCount: number;
   /** DSQL async job ids started by this run (CREATE INDEX ASYNC, ALTER TABLE ASYNC). */
   readonly asyncJobs: string[];
+  /**
+   * DSQL async jobs of this set's files still running, started by this run or an earlier one: the
+   * deploy is done when they are. (A failed one fails the run; see `judgeJobs`.)
+   */
+  readonly pendingJobs: string[];
   /** Versions recorded in the database with no file in this set. */
   readonly missing: string[];
   /** Human-readable warnings (missing files, accepted changes, rolled-back versions, database ahead). */
@@ -123,20 +132,13 @@ export async function readMigrationStatus(connect: ConnectFn, migrations: Readon
     const tables = await inspectTables(session);
     if (!tables.complete) {
       // Nothing has run yet (or an older version created only some tables): read what there is.
-      const records = tables.has(MIGRATIONS_TABLE) ? (await readState(session, { ledger: tables.has(LEDGER_TABLE) })).records : new Map();
+      const records = tables.has(MIGRATIONS_TABLE) ? await readRecords(session) : new Map();
       return computeStatus(migrations, { records, ledger: new Map(), everApplied: new Set() });
     }
-    const state = await readFullState(session, migrations);
-    return computeStatus(migrations, state);
+    return computeStatus(migrations, await readState(session));
   } finally {
     await session.end().catch(() => undefined);
   }
-}
-
-async function readFullState(session: SqlSession, migrations: ReadonlyArray<Migration>): Promise<DatabaseState> {
-  const state = await readState(session);
-  const unrecorded = migrations.filter((m) => !state.records.has(m.version) && !state.ledger.has(m.version)).map((m) => m.version);
-  return { ...state, everApplied: await readEverApplied(session, unrecorded) };
 }
 
 /**
@@ -158,6 +160,8 @@ class Run {
   private readonly owner: string;
   private readonly applied: AppliedMigration[] = [];
   private readonly asyncJobs: string[] = [];
+  private pendingJobs: string[] = [];
+  private databaseAhead = false;
   private readonly warnings: string[] = [];
   private retries = 0;
   private reconnects = 0;
@@ -166,6 +170,8 @@ class Run {
   private current: SqlSession | undefined;
   private stoppedByDeadline = false;
   private unitsRun = 0;
+  /** A file of this session ran `SET ROLE` (or alike) that has not been reset yet. */
+  private roleChanged = false;
   private dialect: Dialect | undefined;
   /** Ledger rows as this run knows them (read at start, then kept in step with its own writes). */
   private ledger = new Map<string, LedgerEntry>();
@@ -242,17 +248,18 @@ class Run {
   }
 
   private async attempt(session: SqlSession): Promise<RunResult> {
+    this.roleChanged = false;
     this.dialect ??= this.options.dialect ?? (await detectDialect(session));
     await ensureTables(session, (code) => this.log({ event: 'retry', code, attempt: 1 }));
-    let state = await readFullState(session, this.migrations);
+    let state = await readState(session);
     // A run with nothing to do takes no lock and sends no further query (a lease this run took
     // before a lost connection is released when the run ends).
-    if (this.work(state).length === 0 && !this.needsBaseline(state)) return this.finish(state);
+    if (this.work(state).length === 0 && !this.needsBaseline(state)) return this.conclude(session, state);
     // The lease lives on a connection of its own, so it outlives this one when it is lost.
     const lock = this.leaseLock();
     if (!lock.isHeld) await lock.acquire();
     // Another runner may have applied files while this one waited.
-    state = await readFullState(session, this.migrations);
+    state = await readState(session);
     if (this.needsBaseline(state)) state = await this.baseline(session);
     this.ledger = new Map(state.ledger);
     try {
@@ -263,8 +270,7 @@ class Run {
       this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
     }
     await lock.release();
-    state = await readState(session);
-    return this.finish({ ...state, everApplied: new Set() });
+    return this.conclude(session, await readState(session));
   }
 
   /** The files to apply now, after checking drift and order; warnings for what is only reported. */
@@ -280,6 +286,7 @@ class Run {
     }
     const selection = selectWork(this.migrations, computeStatus(this.migrations, state), this.options);
     for (const notice of selection.notices) {
+      if (notice.event === 'database-ahead') this.databaseAhead = true;
       if (this.warnings.includes(notice.message)) continue;
       this.warnings.push(notice.message);
       this.log({ event: notice.event, message: notice.message, ...(notice.version ? { version: notice.version } : {}) });
@@ -292,7 +299,7 @@ class Run {
   }
 
   /** Records the files up to the baseline version without running them (DML only, in batches). */
-  private async baseline(session: SqlSession): Promise<DatabaseState> {
+  private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
     const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
     // Well under DSQL's 3,000 rows per transaction (dsql-facts §2).
@@ -314,7 +321,28 @@ class Run {
       }, this.retryOptions());
     }
     this.log({ event: 'baseline', version: upTo, recorded: files.length });
-    return readFullState(session, this.migrations);
+    return readState(session);
+  }
+
+  /**
+   * Ends a run: a deploy never succeeds while an index or constraint made by a file of this set
+   * is not valid because its async job failed. The jobs table keeps each job until it is judged
+   * settled, so every later run checks it again until a later migration drops and recreates (or
+   * validates again) the object.
+   */
+  private async conclude(session: SqlSession, state: StoredState): Promise<RunResult> {
+    const byVersion = new Map(this.migrations.map((m) => [m.version, m]));
+    const kept = state.jobs.filter((j) => byVersion.has(j.version));
+    if (kept.length > 0) {
+      const verdict = await judgeJobs(session, kept, this.dialect === 'dsql');
+      if (verdict.settled.length > 0) await withRetries(() => forgetJobs(session, verdict.settled), this.retryOptions());
+      this.pendingJobs = verdict.pending;
+      // A run stopped by its deadline has later files (maybe the fix) to come; a stack rollback must not fail.
+      if (verdict.failed.length > 0 && !this.stoppedByDeadline && !this.databaseAhead) {
+        throw new MigrationStateError(verdict.failed.map((f) => describeFailedJob(f, byVersion.get(f.version)!)).join('\n'));
+      }
+    }
+    return this.finish(state);
   }
 
   private finish(state: DatabaseState): RunResult {
@@ -327,6 +355,7 @@ class Run {
       latestVersion,
       appliedCount: recorded.length,
       asyncJobs: this.asyncJobs,
+      pendingJobs: this.pendingJobs,
       missing: recorded.filter((v) => !known.has(v)).sort(compareVersions),
       warnings: this.warnings,
       retries: this.retries,
@@ -354,55 +383,93 @@ class Run {
       uncertain = entry.uncertainStatement;
       this.log({ event: 'resume', version: migration.version, fromStatement: from + 1 });
     }
+    const planned = migration.units.flatMap((u) => u.statements);
     const units = migration.units.filter((u) => u.statements[0].index >= from);
     const last = units[units.length - 1];
     // A file whose last transaction is DML records itself inside it: data and record commit together.
     const recordWithLast = last !== undefined && last.dmlOnly;
-    for (const unit of units) {
-      await this.checkpoint();
-      // At least one transaction per run, so that every invocation makes progress.
-      if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
-        // Idempotent statements leave no ledger entry; note how far this file got, or the next
-        // run would start it over and, with the same budget, never get further.
-        if (unit !== units[0]) await withRetries(() => this.writeLedger(session, migration, unit.statements[0].index, null), this.retryOptions());
-        throw new DeadlineReached();
+    const resets = settingResets(planned);
+    let current = units[0]?.statements[0] ?? planned[planned.length - 1];
+    try {
+      // A resumed file runs in a new session: its earlier session settings are made again first.
+      for (const statement of planned.filter((s) => s.index < from && isSessionSetting(s.text))) await this.send(session, migration, statement);
+      for (const unit of units) {
+        current = unit.statements[0];
+        await this.checkpoint();
+        // At least one transaction per run, so that every invocation makes progress.
+        if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
+          // Idempotent statements leave no ledger entry; note how far this file got, or the next
+          // run would start it over and, with the same budget, never get further.
+          const next = unit.statements[0].index;
+          const note = () => this.asRunner(session, () => this.writeLedger(session, migration, next, null));
+          if (unit !== units[0]) await withRetries(note, this.retryOptions());
+          throw new DeadlineReached();
+        }
+        await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
+        this.unitsRun++;
+        uncertain = null;
       }
-      await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
-      this.unitsRun++;
-      uncertain = null;
-    }
-    if (!recordWithLast) {
-      await this.checkpoint();
-      await this.record(session, migration);
+      await this.resetSettings(session, resets);
+      if (!recordWithLast) {
+        await this.checkpoint();
+        await this.record(session, migration);
+      }
+    } catch (e) {
+      if (resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, resets).catch(() => undefined);
+      throw namingTheFile(e, migration, current);
     }
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
     this.applied.push(applied);
     this.log({ event: 'migration-applied', ...applied });
   }
 
+  /** Ends a file's session settings (see session-settings.ts), so the next file starts as the connection opened. */
+  private async resetSettings(session: SqlSession, resets: ReadonlyArray<string>): Promise<void> {
+    for (const reset of resets) await session.query(reset);
+    if (resets.length > 0) this.roleChanged = false;
+  }
+
+  /**
+   * Runs bookkeeping written outside a migration's transactions as the connecting user: after a
+   * file's `SET ROLE`, in a transaction of its own under `SET LOCAL ROLE NONE`.
+   */
+  private async asRunner<T>(session: SqlSession, work: () => Promise<T>): Promise<T> {
+    if (!this.roleChanged) return work();
+    let result: T | undefined;
+    await this.inTransaction(session, async () => {
+      await session.query('SET LOCAL ROLE NONE');
+      result = await work();
+    });
+    return result as T;
+  }
+
   private async record(session: SqlSession, migration: Migration): Promise<void> {
     const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
-    await withRetries(() => session.query(record.text, record.params), this.retryOptions());
+    await withRetries(() => this.asRunner(session, () => session.query(record.text, record.params)), this.retryOptions());
     this.ledger.delete(migration.version);
   }
 
   private async runUnit(
     session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
   ): Promise<void> {
-    const transactional = unit.explicit || unit.dmlOnly || withRecord;
-    if (!transactional) {
-      await this.runSingle(session, migration, unit.statements[0], uncertain);
+    // The runner's notes are one more DML write: never added to a transaction DSQL would then
+    // refuse (dsql-facts §2), such as a `BEGIN; CREATE ...; COMMIT;` block.
+    const count = (kind: string) => unit.statements.filter((s) => s.kind === kind).length;
+    const notesFit = dsqlTransactionProblem(count('ddl'), count('dml') + 1) === undefined;
+    if (!notesFit || !(unit.explicit || unit.dmlOnly || withRecord)) {
+      await this.runAlone(session, migration, unit, uncertain);
       return;
     }
     // A DML transaction moves the ledger (or records the file) in the same commit, so its rows are
     // never written twice, whatever happens after.
     const after = unit.statements[unit.statements.length - 1].index + 1;
-    let jobs: string[] = [];
+    let jobs: StartedJob[] = [];
     await withRetries(
       () =>
         this.inTransaction(session, async () => {
           jobs = [];
           for (const statement of unit.statements) jobs.push(...(await this.send(session, migration, statement)));
+          if (this.roleChanged) await session.query('SET LOCAL ROLE NONE');
           await this.lock!.confirm(session);
           if (withRecord) {
             const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
@@ -417,35 +484,46 @@ class Run {
     await this.recordJobs(session, migration, jobs);
   }
 
-  /** A statement outside any block: its own transaction (DSQL: one DDL per transaction). */
-  private async runSingle(session: SqlSession, migration: Migration, statement: PlannedStatement, uncertain: number | null): Promise<void> {
-    const idempotent = isIdempotentStatement(statement.text);
+  /**
+   * A statement outside any block (DSQL: one DDL per transaction), or a block holding DDL: its
+   * own transaction, with the runner's notes written before and after it, never inside.
+   */
+  private async runAlone(session: SqlSession, migration: Migration, unit: TransactionUnit, uncertain: number | null): Promise<void> {
+    const first = unit.statements[0];
+    const idempotent = unit.statements.every((s) => isIdempotentStatement(s.text));
     if (!idempotent) {
       // Intent first: if the connection drops before the commit is confirmed, the next run knows
-      // that this one statement may have committed, and that all before it did.
-      await withRetries(() => this.writeLedger(session, migration, statement.index, statement.index), this.retryOptions());
+      // that this unit may have committed, and that all before it did.
+      await withRetries(() => this.asRunner(session, () => this.writeLedger(session, migration, first.index, first.index)), this.retryOptions());
     }
     try {
-      const jobs = await withRetries(() => this.send(session, migration, statement), this.retryOptions());
+      const jobs = await withRetries(async () => {
+        if (!unit.explicit) return this.send(session, migration, first);
+        const started: StartedJob[] = [];
+        await this.inTransaction(session, async () => {
+          for (const statement of unit.statements) started.push(...(await this.send(session, migration, statement)));
+        });
+        return started;
+      }, this.retryOptions());
       await this.recordJobs(session, migration, jobs);
     } catch (e) {
       const cause = e instanceof MigrationError ? e : undefined;
-      if (uncertain === statement.index && cause && isAlreadyDone({ code: cause.sqlState })) {
+      if (uncertain === first.index && cause && isAlreadyDone({ code: cause.sqlState })) {
         // The previous run lost its connection right after sending this statement, and its work is
         // there: it committed. Take it as done rather than fail on "already exists".
-        this.log({ event: 'uncertain-statement-done', version: migration.version, statement: statement.index + 1, code: cause.sqlState });
+        this.log({ event: 'uncertain-statement-done', version: migration.version, statement: first.index + 1, code: cause.sqlState });
       } else {
         if (cause && !idempotent) {
           // The statement definitely did not commit: clear the intent so it can be fixed and re-run.
-          await this.writeLedger(session, migration, statement.index, null).catch(() => undefined);
+          await this.asRunner(session, () => this.writeLedger(session, migration, first.index, null)).catch(() => undefined);
         }
         throw e;
       }
     }
   }
 
-  /** Sends one statement; returns the DSQL async job ids it started. */
-  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<string[]> {
+  /** Sends one statement; returns the DSQL async jobs it started (for an async statement without a job id, its object only). */
+  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<StartedJob[]> {
     const text = this.dialect === 'dsql' ? statement.text : translateForPostgres(statement.text);
     if (text === undefined) return [];
     let rows: Array<Record<string, unknown>>;
@@ -457,15 +535,29 @@ class Run {
       if (err.code === '40001' || err.code === '40P01' || isConnectionLost(e)) throw e;
       throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, err.message ?? String(e));
     }
-    return (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
+    if (changesRole(text)) this.roleChanged = true;
+    const object = asyncObjectOf(statement.text);
+    const jobIds = (rows ?? []).filter((row) => typeof row.job_id === 'string').map((row) => String(row.job_id));
+    if (jobIds.length === 0) return object && this.dialect === 'dsql' ? [{ object }] : [];
+    return jobIds.map((jobId) => ({ jobId, object }));
   }
 
-  /** Keeps job ids in the database (DML, after the DDL's own transaction), so whichever invocation ends the deploy waits for them. */
-  private async recordJobs(session: SqlSession, migration: Migration, jobIds: string[]): Promise<void> {
-    for (const jobId of jobIds) {
-      this.asyncJobs.push(jobId);
+  /**
+   * Keeps job ids in the database (DML, after the DDL's own transaction), so that every later run
+   * checks them. An async statement that returned no job id (run again after a lost connection, or
+   * `IF NOT EXISTS` meeting the object while it is built) gets its job found again by object.
+   */
+  private async recordJobs(session: SqlSession, migration: Migration, jobs: ReadonlyArray<StartedJob>): Promise<void> {
+    for (const job of jobs) {
+      const jobId = job.jobId ?? (job.object ? await findJobOf(session, job.object) : undefined);
+      if (jobId === undefined) continue;
+      if (job.jobId) this.asyncJobs.push(jobId);
+      const params = [jobId, migration.version, this.owner, job.object ? objectKey(job.object) : null];
       await withRetries(
-        () => session.query(`INSERT INTO ${JOBS_TABLE} (job_id, version, owner) VALUES ($1, $2, $3)`, [jobId, migration.version, this.owner]),
+        () => this.asRunner(session, () => session.query(
+          `INSERT INTO ${JOBS_TABLE} (job_id, version, owner, object_name) SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ${JOBS_TABLE} WHERE job_id = $1)`,
+          params,
+        )),
         this.retryOptions(),
       );
     }
@@ -503,6 +595,37 @@ class Run {
 }
 
 class DeadlineReached extends Error {}
+
+/** A failed async job, with the file and line of the statement that started it, and the way out. */
+function describeFailedJob(job: JobProblem, migration: Migration): string {
+  const at = migration.units.flatMap((u) => u.statements).find((s) => {
+    const object = asyncObjectOf(s.text);
+    return object !== undefined && objectKey(object) === job.object;
+  });
+  const [kind, name] = job.object ? [job.object.slice(0, job.object.indexOf(':')), job.object.slice(job.object.indexOf(':') + 1)] : ['object', '?'];
+  const wayOut = kind === 'constraint'
+    ? `fix the rows that break it, then add a migration that validates it again (ALTER TABLE ASYNC ... VALIDATE CONSTRAINT ${name}) or drops it`
+    : `fix the data, then add a migration that drops it (DROP INDEX IF EXISTS ${name}) and creates it again`;
+  return `${migration.fileName}:${at?.line ?? 1}: ${kind} ${name} is not valid: DSQL async job ${job.jobId} ${job.status}: ${job.details}. ` +
+    `The file stays recorded and every deploy fails until a later migration settles it: ${wayOut}.`;
+}
+
+/** An async job a statement started, or (without an id) the object whose job must be found again. */
+interface StartedJob {
+  readonly jobId?: string;
+  readonly object?: AsyncObject;
+}
+
+/**
+ * Every error of a file reaches the user with the file and line: a failed statement already has
+ * them; an error of the runner's own bookkeeping, or a conflict that outlasted its retries, gets
+ * the statement the runner was at. Lost connections go on to the reconnect logic as they are.
+ */
+function namingTheFile(e: unknown, migration: Migration, at: PlannedStatement | undefined): unknown {
+  if (e instanceof MigrationError || e instanceof MigrationStateError || e instanceof DeadlineReached || isConnectionLost(e)) return e;
+  const { code, message } = e as { code?: string; message?: string };
+  return new MigrationError(migration.fileName, migration.version, (at?.index ?? 0) + 1, at?.line ?? 1, code, message ?? String(e));
+}
 
 /** sha256 of a file's statements 0..last (inclusive), to tell whether a half-applied prefix changed. */
 function prefixHash(migration: Migration, last: number): string {

@@ -1,5 +1,5 @@
 import { SqlSession } from './bookkeeping';
-import { classifyStatement } from './classify';
+import { classifyStatement, dsqlTransactionProblem } from './classify';
 import { splitStatements } from './splitter';
 
 /**
@@ -31,13 +31,11 @@ export function dsqlStrictSession(session: SqlSession): SqlSession {
           open = implicit;
           blockDdl = 0;
           blockDml = 0;
-        } else if (open && kind === 'ddl') {
-          blockDdl++;
-          if (blockDdl > 1) throw refuse('multiple ddl statements not supported in a transaction');
-          if (blockDml > 0) throw refuse('ddl and dml are not supported in the same transaction');
-        } else if (open && kind === 'dml') {
-          blockDml++;
-          if (blockDdl > 0) throw refuse('ddl and dml are not supported in the same transaction');
+        } else if (open && (kind === 'ddl' || kind === 'dml')) {
+          if (kind === 'ddl') blockDdl++;
+          else blockDml++;
+          const problem = dsqlTransactionProblem(blockDdl, blockDml);
+          if (problem) throw refuse(problem);
         }
       }
       const result = await session.query(text, params);
