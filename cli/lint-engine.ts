@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './errors';
-import { MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
+import { MigrationProblem, MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
 import { fixSql, FixResult, lintMigrations, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
 
 export interface Diagnostic {
@@ -40,8 +40,11 @@ export function lintOptions(rules: Record<string, RuleSetting> | undefined): Lin
 /** The engine's loader rules that the SQL linter does not check itself (or names differently). */
 const SET_RULES_COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'transaction-block': 'transaction-block' };
 
-/** Every diagnostic for a folder's migration files, ordered by file, line and column. */
-export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions): Diagnostic[] {
+/**
+ * Every diagnostic for a folder's migration files, ordered by file, line and column; `readProblems`
+ * are the files refused while reading the folder (not a file, invalid UTF-8).
+ */
+export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions, readProblems: ReadonlyArray<MigrationProblem> = []): Diagnostic[] {
   const display = (fileName: string) => path.join(dir, fileName);
   const sqlDiagnostics: Diagnostic[] = lintMigrations(sources.map((s) => ({ fileName: display(s.fileName), sql: s.sql })), options).map((d) => ({
     file: d.fileName,
@@ -54,15 +57,15 @@ export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>
     docUrl: d.docUrl,
   }));
   const reported = new Set(sqlDiagnostics.map((d) => `${d.file}\0${d.ruleId}`));
-  const setDiagnostics: Diagnostic[] = setProblems(sources, dir)
+  const setDiagnostics: Diagnostic[] = setProblems(sources, dir, readProblems)
     .filter((p) => !reported.has(`${display(p.fileName)}\0${SET_RULES_COVERED_BY_LINT[p.rule] ?? ''}`))
     .map((p) => ({ file: display(p.fileName), line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
   return [...setDiagnostics, ...sqlDiagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-function setProblems(sources: ReadonlyArray<MigrationSource>, dir: string) {
+function setProblems(sources: ReadonlyArray<MigrationSource>, dir: string, readProblems: ReadonlyArray<MigrationProblem>) {
   try {
-    parseMigrations(sources, dir);
+    parseMigrations(sources, dir, readProblems);
     return [];
   } catch (e) {
     if (e instanceof MigrationValidationError) return e.problems;

@@ -36,8 +36,8 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
   if (e instanceof MigrationError) {
     reportMigrationError(e, output, options.dir);
   } else if (e instanceof MigrationValidationError) {
-    output.error(`invalid migrations in ${options.dir} (dsql-migrations lint shows every finding):`);
-    for (const p of e.problems) output.errorDetail(formatProblem(options.dir, p));
+    output.error(`invalid migrations in ${e.directory} (dsql-migrations lint shows every finding):`);
+    for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
   } else {
     output.error((e as Error)?.message ?? String(e));
     if (!(e instanceof MigrationStateError || e instanceof ConnectionError)) output.detail((e as Error)?.stack ?? '');
@@ -61,7 +61,7 @@ export function describeError(e: unknown, dir: string): Record<string, unknown> 
     return { kind: 'migration', file: path.join(dir, e.fileName), version: e.version, statement: e.statementNumber, line: e.line, sqlState: e.sqlState ?? null, message: e.detail };
   }
   if (e instanceof MigrationValidationError) {
-    return { kind: 'validation', message: `invalid migrations in ${dir}`, problems: e.problems.map((p) => ({ ...p, line: p.line ?? 1, column: p.column ?? 1 })) };
+    return { kind: 'validation', message: `invalid migrations in ${e.directory}`, problems: e.problems.map((p) => ({ ...p, line: p.line ?? 1, column: p.column ?? 1 })) };
   }
   if (e instanceof MigrationStateError) return { kind: 'state', message: e.message };
   if (e instanceof ConnectionError) return { kind: 'connection', message: e.message };

@@ -3,7 +3,7 @@ import { readAsyncJobs } from '../src/engine/async-jobs';
 import { readAppliedBy, readJobsOf, readState } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
-import { compareVersions } from '../src/engine/naming';
+import { latestVersion } from '../src/engine/naming';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
 
 /** The custom resource's properties, as the construct writes them. */
@@ -114,7 +114,7 @@ export function createHandlers(deps: HandlerDeps) {
         return { IsComplete: false };
       }
       const state = await readState(session, { ledger: false });
-      const latest = [...state.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
+      const latest = latestVersion(state.records.keys()) ?? '';
       return {
         IsComplete: true,
         Data: {

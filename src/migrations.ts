@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
 import { buildManifest } from './engine/manifest';
 import { loadMigrations, Migration } from './engine/migration-set';
+import { isVersion } from './engine/naming';
 import { formatDiagnostic, lintMigrations } from './lint';
 
 /**
@@ -222,7 +223,7 @@ export class DsqlMigrations extends Construct {
 
   constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
     super(scope, id);
-    if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
+    if (props.baselineVersion !== undefined && !isVersion(props.baselineVersion)) {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
     const migrations = loadMigrations(path.resolve(props.migrationsPath));

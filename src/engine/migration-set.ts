@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
-import { compareVersions, looksLikeMigration, parseMigrationFileName } from './naming';
+import { positionIn, readMigrationFolder } from './migration-folder';
+import { compareVersions, looksLikeMigration, parseMigrationFileName, versionKey } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
 import { splitStatements, SqlStatement, SqlSyntaxError } from './splitter';
 
@@ -10,6 +10,7 @@ export interface Migration {
   readonly version: string;
   readonly name: string;
   readonly fileName: string;
+  /** The file as written (without a byte-order mark): what the statements are cut from and run as. */
   readonly sql: string;
   /** sha256 (hex) of the file with BOM removed and line endings normalised to LF. */
   readonly checksum: string;
@@ -44,7 +45,11 @@ export function formatLocation(p: { fileName: string; line?: number; column?: nu
 
 /** Removes a byte-order mark and normalises CRLF, so a checkout on Windows has the same checksum. */
 export function normalizeSql(sql: string): string {
-  return sql.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return stripBom(sql).replace(/\r\n?/g, '\n');
+}
+
+function stripBom(sql: string): string {
+  return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
 
 export function checksumOf(sql: string): string {
@@ -66,10 +71,11 @@ export interface MigrationSource {
 
 /**
  * Validates and parses migration sources: names, duplicate versions, empty files and SQL that
- * cannot be split. Collects every problem before failing, so one synth shows them all.
+ * cannot be split. Collects every problem (with those found while reading the files) before
+ * failing, so one synth shows them all.
  */
-export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directory = '.'): Migration[] {
-  const problems: MigrationProblem[] = [];
+export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directory = '.', readProblems: ReadonlyArray<MigrationProblem> = []): Migration[] {
+  const problems: MigrationProblem[] = [...readProblems];
   const migrations: Migration[] = [];
   const byNumber = new Map<string, string>();
   for (const source of sources) {
@@ -84,14 +90,22 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       });
       continue;
     }
-    const key = BigInt(parsed.version).toString();
+    const key = versionKey(parsed.version);
     const other = byNumber.get(key);
     if (other) {
       problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
       continue;
     }
     byNumber.set(key, fileName);
-    const sql = normalizeSql(source.sql);
+    // Run as written: a literal spanning lines keeps its CRLF, as psql sends it. Only the checksum
+    // normalises line endings.
+    const sql = stripBom(source.sql);
+    const nul = sql.indexOf('\0');
+    if (nul >= 0) {
+      // PostgreSQL's protocol cannot carry it: the server would reject the message, not the statement.
+      problems.push({ fileName, ...positionIn(sql, nul), rule: 'nul-byte', message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
+      continue;
+    }
     let statements: SqlStatement[];
     try {
       statements = splitStatements(sql).statements;
@@ -123,11 +137,6 @@ export function loadMigrations(directory: string): Migration[] {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
     throw new Error(`Migrations folder not found: ${directory}`);
   }
-  const sources = fs
-    .readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => entry.name)
-    .sort()
-    .map((fileName) => ({ fileName, sql: fs.readFileSync(path.join(directory, fileName), 'utf8') }));
-  return parseMigrations(sources, directory);
+  const { sources, problems } = readMigrationFolder(directory);
+  return parseMigrations(sources, directory, problems);
 }
