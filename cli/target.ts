@@ -84,8 +84,8 @@ export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process
 
 function postgresTarget(url: string, connectTimeoutMs: number): Target {
   const description = maskConnectionString(url);
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${description})`);
-  if (!parseUrl(url)) throw new UsageError(`the connection URL is not a valid URL (got ${description}); percent-encode special characters in the password, or set PGPASSWORD and leave it out of the URL`);
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`the connection URL must start with postgres:// or postgresql:// (got ${description}; the rest is not shown)`);
+  if (!parseUrl(url)) throw new UsageError(`the connection URL is not a valid URL (got ${description}; the rest is not shown): percent-encode special characters in the password, or set PGPASSWORD and leave it out of the URL`);
   return { description, connect: quietSessions(postgresConnector(url, { connectTimeoutMs }), description, connectTimeoutMs) };
 }
 
@@ -142,10 +142,10 @@ export function maskConnectionString(url: string): string {
   const scheme = /^([a-z][a-z0-9+.-]{0,19}):\/\//i.exec(url)?.[1];
   if (scheme === undefined) {
     const postgres = /^(postgres(?:ql)?):/i.exec(url)?.[1];
-    return `${postgres ? `${postgres}:...` : '...'} (not shown: it does not start with postgres://)`;
+    return postgres ? `${postgres}:...` : '...';
   }
   const u = parseUrl(url);
-  if (!u) return `${scheme}://... (not shown: not a valid URL)`;
+  if (!u) return `${scheme}://...`;
   const auth = u.username ? `${safeDecode(u.username)}${u.password ? ':****' : ''}@` : u.password ? ':****@' : '';
   return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
 }

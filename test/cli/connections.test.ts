@@ -36,7 +36,8 @@ describe('no form of a URL prints a secret', () => {
 
   test('a well-formed URL keeps what helps: user, host, port and database', () => {
     expect(maskConnectionString(`postgres://app:${SECRET}@db.example.com:5433/app?sslmode=require`)).toBe('postgres://app:****@db.example.com:5433/app?...');
-    expect(maskConnectionString(`postgres:user:${SECRET}@host/db`)).toBe('postgres:... (not shown: it does not start with postgres://)');
+    expect(maskConnectionString(`postgres:user:${SECRET}@host/db`)).toBe('postgres:...');
+    expect(maskConnectionString(`postgres://user:p@${SECRET}/x@host/db`)).toBe('postgres://...');
   });
 
   test.each(URLS)('status --url %j: refused or unreachable, the secret never printed', async (url) => {
