@@ -18,7 +18,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
-import { buildManifest } from './engine/manifest';
+import { buildManifest, handlerMemoryNeeded } from './engine/manifest';
 import { loadMigrations, Migration } from './engine/migration-set';
 import { isVersion } from './engine/naming';
 import { formatDiagnostic, lintMigrations } from './lint';
@@ -74,6 +74,17 @@ export interface DsqlMigrationsOptions {
    * @default Duration.minutes(10)
    */
   readonly handlerTimeout?: Duration;
+
+  /**
+   * Memory of the migration handler, in MiB. The handler holds the whole migration set in memory
+   * while it applies it; synth fails when the set is too large for this size, and says which size
+   * it needs.
+   *
+   * Shared by every `DsqlMigrations` in the stack, like `handlerTimeout`.
+   *
+   * @default 256
+   */
+  readonly handlerMemorySize?: number;
 
   /**
    * How long a deploy may wait in total for DSQL's async jobs (index builds, constraint
@@ -227,6 +238,8 @@ export class DsqlMigrations extends Construct {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
     const migrations = loadMigrations(path.resolve(props.migrationsPath));
+    const provider = MigrationsProvider.of(this, props);
+    this.checkHandlerMemory(migrations, props.migrationsPath, provider.memorySize);
     if (props.lint?.enabled !== false) this.lint(migrations, props.lint?.rules);
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
@@ -241,7 +254,6 @@ export class DsqlMigrations extends Construct {
     }
     const asset = new s3_assets.Asset(this, 'Files', { path: manifestFile });
 
-    const provider = MigrationsProvider.of(this, props);
     // Only this one object: the handler reads its own manifest and nothing else in the bucket.
     provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }));
     provider.role.addToPrincipalPolicy(
@@ -269,6 +281,17 @@ export class DsqlMigrations extends Construct {
     this.latestVersion = this.resource.getAttString('LatestVersion');
     this.appliedCount = this.resource.getAttString('AppliedCount');
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
+  }
+
+  /** A set the handler cannot hold fails synth here, rather than the deploy with an out-of-memory Lambda. */
+  private checkHandlerMemory(migrations: ReadonlyArray<Migration>, migrationsPath: string, memorySize: number) {
+    const needed = handlerMemoryNeeded(migrations);
+    if (needed.megabytes <= memorySize) return;
+    throw new Error(
+      `${this.node.path}: the migrations in ${migrationsPath} (${needed.sqlMegabytes.toFixed(1)} MB of SQL, ${needed.statements} statements; ` +
+        `the largest file ${needed.largestFile}) need about ${needed.megabytes} MiB in the migration handler, which has ${memorySize} MiB. ` +
+        `Set handlerMemorySize to ${Math.ceil(needed.megabytes / 64) * 64} or more, or split large data loads into several files.`,
+    );
   }
 
   /** Errors fail synth, naming file, line, column and rule; warnings become annotations. */
@@ -299,6 +322,7 @@ class MigrationsProvider extends Construct {
   private static settingsOf(options: DsqlMigrationsOptions): Record<string, string> {
     const settings: Record<string, string> = {};
     if (options.handlerTimeout) settings.handlerTimeout = options.handlerTimeout.toHumanString();
+    if (options.handlerMemorySize !== undefined) settings.handlerMemorySize = String(options.handlerMemorySize);
     if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
     if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
     if (options.logRetention) settings.logRetention = String(options.logRetention);
@@ -311,12 +335,17 @@ class MigrationsProvider extends Construct {
 
   public readonly role: iam.Role;
   public readonly serviceToken: string;
+  public readonly memorySize: number;
   public readonly failureAlarm?: cloudwatch.Alarm;
   private readonly settings: Record<string, string>;
 
   private constructor(scope: Construct, id: string, options: DsqlMigrationsOptions) {
     super(scope, id);
     this.settings = MigrationsProvider.settingsOf(options);
+    this.memorySize = options.handlerMemorySize ?? 256;
+    if (!Number.isInteger(this.memorySize) || this.memorySize < 128 || this.memorySize > 10240) {
+      throw new Error(`${scope.node.path}: handlerMemorySize must be a whole number of MiB from 128 to 10240 (Lambda's range), got ${this.memorySize}`);
+    }
     const code = lambda.Code.fromAsset(handlerBundleDir());
     this.role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -330,7 +359,7 @@ class MigrationsProvider extends Construct {
         handler: entry,
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
+        memorySize: this.memorySize,
         timeout: options.handlerTimeout ?? Duration.minutes(10),
         role: this.role,
         logGroup,
