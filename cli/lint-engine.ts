@@ -44,7 +44,9 @@ const SET_RULES_COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-er
  * Every diagnostic for a folder's migration files, ordered by file, line and column; `readProblems`
  * are the files refused while reading the folder (not a file, invalid UTF-8).
  */
-export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions, readProblems: ReadonlyArray<MigrationProblem> = []): Diagnostic[] {
+export function lintSources(
+  dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions, readProblems: ReadonlyArray<MigrationProblem> = [],
+): Diagnostic[] {
   const display = (fileName: string) => path.join(dir, fileName);
   const sqlDiagnostics: Diagnostic[] = lintMigrations(sources.map((s) => ({ fileName: display(s.fileName), sql: s.sql })), options).map((d) => ({
     file: d.fileName,

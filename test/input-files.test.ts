@@ -6,7 +6,6 @@ import './cli/support/require-bundles';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { migrationStatus } from 'cdk-dsql-migrations/api';
 import { postgresConnector } from '../lambda/postgres-connection';
 import { DsqlDatabase } from '../src';
 import { loadMigrations } from '../src/engine/migration-set';
@@ -14,6 +13,7 @@ import { applyMigrationSet, RunnerEvent } from '../src/engine/runner';
 import { cli, writeMigrations } from './cli/support/cli';
 import { freshDatabase, queryRows } from './support/database';
 import { cfnEvent, localHandlers, synthExample, tempDir } from './support/harness';
+import { migrationStatus } from 'cdk-dsql-migrations/api';
 
 describe('a CRLF file runs as written', () => {
   test('a literal spanning lines is stored with its \\r\\n; the checksum equals the LF file\'s', async () => {

@@ -172,8 +172,8 @@ describe('reading a migrations folder', () => {
     try {
       loadMigrations(dir);
     } catch (e) {
-      if (e instanceof MigrationValidationError) return e.problems.map((p) => ({ fileName: p.fileName, rule: p.rule, line: p.line, column: p.column, message: p.message }));
-      throw e;
+      if (!(e instanceof MigrationValidationError)) throw e;
+      return e.problems.map((p) => ({ fileName: p.fileName, rule: p.rule, line: p.line, column: p.column, message: p.message }));
     }
     return [];
   };

@@ -83,5 +83,7 @@ export function computeStatus(migrations: ReadonlyArray<Migration>, db: Database
       result.push({ version: record.version, name: record.name, state: 'missing', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
     }
   }
-  return result.sort((a, b) => (isVersion(a.version) && isVersion(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version)));
+  const byVersion = (a: MigrationStatus, b: MigrationStatus) =>
+    isVersion(a.version) && isVersion(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version);
+  return result.sort(byVersion);
 }
