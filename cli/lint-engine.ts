@@ -48,7 +48,9 @@ export function lintSources(
   dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions, readProblems: ReadonlyArray<MigrationProblem> = [],
 ): Diagnostic[] {
   const display = (fileName: string) => path.join(dir, fileName);
-  const sqlDiagnostics: Diagnostic[] = lintMigrations(sources.map((s) => ({ fileName: display(s.fileName), sql: s.sql })), options).map((d) => ({
+  // A file with a NUL character is reported once, by the loader (nul-byte), not again by every rule.
+  const lintable = sources.filter((s) => !s.sql.includes('\0'));
+  const sqlDiagnostics: Diagnostic[] = lintMigrations(lintable.map((s) => ({ fileName: display(s.fileName), sql: s.sql })), options).map((d) => ({
     file: d.fileName,
     line: d.line,
     column: d.column,

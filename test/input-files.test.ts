@@ -108,6 +108,9 @@ describe('one rule for a folder\'s entries, in the construct, the CLI and the AP
     expect(lint.stdout).toContain(`${path.join(dir, '0003_broken.sql')}:1:1 error not-a-file is a symbolic link to a file that does not exist`);
     expect(lint.stdout).toContain(`${path.join(dir, '0004_latin1.sql')}:2:12 error encoding invalid UTF-8 at byte offset 21 (0xe9)`);
     expect(lint.stdout).toContain(`${path.join(dir, '0005_nul.sql')}:2:10 error nul-byte the file contains a NUL character`);
+    // Reported once, not again by the SQL rules (which would print the NUL itself).
+    expect(lint.stdout.split('\n').filter((l) => l.includes('0005_nul.sql'))).toHaveLength(1);
+    expect(lint.stdout).not.toContain('\0');
     expect(lint.stdout).toContain(`${path.join(dir, '0006_folder.sql')}:1:1 error not-a-file is a directory`);
     expect(lint.stdout).not.toMatch(/0002_linked|\.bak|README/);
     const status = await cli(['status', '--dir', dir, '--url', 'postgres://nobody@127.0.0.1:1/none']);

@@ -61,12 +61,12 @@ describe('parseMigrations validation', () => {
         '00001_same_number.sql': 'SELECT 1;',
       }),
     ).toEqual([
+      { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
       { fileName: '0002-bad-name.sql', rule: 'file-name', line: undefined },
-      { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
       { fileName: '0003_empty.sql', rule: 'empty-file', line: undefined },
       { fileName: '0004_unterminated.sql', rule: 'syntax', line: 2 },
       { fileName: '0005_open_block.sql', rule: 'transaction-block', line: 2 },
-      { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
+      { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
     ]);
   });
 

@@ -130,6 +130,8 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
     for (const unit of units) for (const planned of unit.statements) statements[planned.index] = planned;
     migrations.push({ ...parsed, fileName, sql, checksum: checksumOf(sql), statements, units });
   }
+  // In file order, as a folder lists them (the sort is stable: a file's problems keep their order).
+  problems.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   if (problems.length > 0) throw new MigrationValidationError(directory, problems);
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
