@@ -7,13 +7,19 @@ import { ConnectFn } from '../src/engine/runner';
 
 export const dsqlDescription = (endpoint: string, user: string, region: string) => `dsql://${user}@${endpoint} (${region})`;
 
-/** A connection that cannot be opened is reported with the masked target, never the URL. */
-export function describedConnector(connect: ConnectFn, description: string): ConnectFn {
+/**
+ * A connection that cannot be opened is reported with the masked target, never the URL; one that
+ * timed out says so, with the option that sets the time.
+ */
+export function describedConnector(connect: ConnectFn, description: string, connectTimeoutMs?: number): ConnectFn {
   return async () => {
+    const started = Date.now();
     try {
       return await connect();
     } catch (e) {
-      throw new ConnectionError(description, e);
+      // node-postgres says only "Connection terminated due to connection timeout" or "timeout expired".
+      const timedOut = connectTimeoutMs !== undefined && /timeout/i.test((e as Error)?.message ?? '') && Date.now() - started >= connectTimeoutMs;
+      throw new ConnectionError(description, timedOut ? new Error(`no answer within ${connectTimeoutMs / 1000} s (--connect-timeout)`) : e);
     }
   };
 }
@@ -29,14 +35,40 @@ export class ConnectionError extends Error {
   }
 }
 
-/** `postgres://app:****@db:5432/app`: user, host, port and database; the password and query string left out. */
+/**
+ * `postgres://app:****@db:5432/app`: user, host, port and database; the password, query string and
+ * fragment left out. Anything that is not such a URL shows at most its scheme: a password may be
+ * anywhere in a malformed one (`postgres:user:password@host`, a `/` or `@` in the password).
+ */
 export function maskConnectionString(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]{0,19}):\/\//i.exec(url)?.[1];
+  if (scheme === undefined) {
+    const postgres = /^(postgres(?:ql)?):/i.exec(url)?.[1];
+    return postgres ? `${postgres}:...` : '...';
+  }
+  const u = parseUrl(url);
+  if (!u) return `${scheme}://...`;
+  const auth = u.username ? `${safeDecode(u.username)}${u.password ? ':****' : ''}@` : u.password ? ':****@' : '';
+  return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
+}
+
+/**
+ * The URL, or undefined when it cannot be parsed or an `@` follows the host: a `/`, `?` or `#` in
+ * the password cut the authority short, and part of the password would be taken for the host.
+ */
+export function parseUrl(url: string): URL | undefined {
   try {
     const u = new URL(url);
-    const auth = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':****' : ''}@` : '';
-    return `${u.protocol}//${auth}${u.host}${u.pathname}${u.search ? '?...' : ''}`;
+    return `${u.host}${u.pathname}`.includes('@') ? undefined : u;
   } catch {
-    // Not a URL we can parse: show only the scheme, since anything after it may hold a password.
-    return `${url.split(':')[0]}://...`;
+    return undefined;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './errors';
 import { checkMigrations, formatDiagnostic as formatCheckDiagnostic, MigrationDiagnostic } from '../src/check';
-import { MigrationSource } from '../src/engine/migration-set';
+import { MigrationFolder } from '../src/engine/migration-folder';
 import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
 
 /** A diagnostic of src/check.ts with `file`: the file as the user would open it (folder and name). */
@@ -29,9 +29,9 @@ export function lintOptions(rules: Record<string, RuleSetting> | undefined): Lin
   return options;
 }
 
-/** Every diagnostic for a folder's migration files, ordered by file, line and column (src/check.ts). */
-export function lintSources(dir: string, sources: ReadonlyArray<MigrationSource>, options: LintOptions): Diagnostic[] {
-  return checkMigrations(sources, options).diagnostics.map(({ fileName, ...d }) => ({ file: path.join(dir, fileName), ...d }));
+/** Every diagnostic for a folder's migration files (and the entries refused while reading it), ordered by file, line and column (src/check.ts). */
+export function lintSources(dir: string, folder: MigrationFolder, options: LintOptions): Diagnostic[] {
+  return checkMigrations(folder, options).diagnostics.map(({ fileName, ...d }) => ({ file: path.join(dir, fileName), ...d }));
 }
 
 export function fixSource(fileName: string, sql: string, options: LintOptions): FixResult {

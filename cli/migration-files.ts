@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './errors';
-import { formatProblem as formatEngineProblem, loadMigrations, Migration, MigrationProblem, MigrationSource } from '../src/engine/migration-set';
-import { looksLikeMigration } from '../src/engine/naming';
+import { MigrationFolder, readMigrationFolder } from '../src/engine/migration-folder';
+import { formatProblem as formatEngineProblem, loadMigrations, Migration, MigrationProblem } from '../src/engine/migration-set';
 
 export const DIR_ENV = 'DSQL_MIGRATIONS_DIR';
 export const DEFAULT_DIR = './migrations';
@@ -14,15 +14,13 @@ export function requireDirectory(dir: string): void {
   }
 }
 
-/** The files of a folder that the runner treats as migrations (the same rule as `loadMigrations`). */
-export function readMigrationSources(dir: string): MigrationSource[] {
+/**
+ * The files of a folder that the runner treats as migrations, and those refused (not a file,
+ * invalid UTF-8): the same rule as `loadMigrations`.
+ */
+export function readMigrationSources(dir: string): MigrationFolder {
   requireDirectory(dir);
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && looksLikeMigration(entry.name))
-    .map((entry) => entry.name)
-    .sort()
-    .map((fileName) => ({ fileName, sql: fs.readFileSync(path.join(dir, fileName), 'utf8') }));
+  return readMigrationFolder(dir);
 }
 
 /**

@@ -24,7 +24,8 @@ const HELP_FOOTER = `
 Targets (status, plan, apply):
   --url postgres://user:password@host:5432/db   PostgreSQL (local development, tests, CI)
   --endpoint <id>.dsql.<region>.on.aws           Aurora DSQL: IAM token from the default AWS credential chain
-  A flag wins over the environment; ${TARGET_ENV.url} or ${TARGET_ENV.endpoint} (not both) over ${TARGET_ENV.fallbackUrl}.
+  A flag wins over the environment; ${TARGET_ENV.url} or ${TARGET_ENV.endpoint} (not both) over ${TARGET_ENV.fallbackUrl},
+  and that over PGHOST. Keep passwords out of --url (ps shows it): use ${TARGET_ENV.url} or PGPASSWORD.
 
 Environment:
   ${DIR_ENV.padEnd(28)}migrations folder (--dir)
@@ -32,6 +33,8 @@ Environment:
   ${TARGET_ENV.endpoint.padEnd(28)}DSQL cluster endpoint (--endpoint)
   ${TARGET_ENV.user.padEnd(28)}DSQL database role (--user, default admin)
   ${TARGET_ENV.fallbackUrl.padEnd(28)}PostgreSQL URL when no other target is given
+  ${'PGHOST, PGPORT, PGUSER...'.padEnd(28)}PostgreSQL as for psql, with no URL; PGPASSWORD also fills a URL without one
+  ${TARGET_ENV.connectTimeout.padEnd(28)}seconds to wait for a server to answer (--connect-timeout, default 30)
   ${'AWS_REGION, AWS_PROFILE...'.padEnd(28)}region and credentials for DSQL (default credential chain)
   ${'NO_COLOR'.padEnd(28)}no colour (colour is only ever used on a terminal)
 

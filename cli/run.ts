@@ -37,8 +37,8 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
   if (e instanceof MigrationError) {
     reportMigrationError(e, output, options.dir);
   } else if (e instanceof MigrationValidationError) {
-    output.error(`invalid migrations in ${options.dir} (dsql-migrations lint shows every finding):`);
-    for (const p of e.problems) output.errorDetail(formatProblem(options.dir, p));
+    output.error(`invalid migrations in ${e.directory} (dsql-migrations lint shows every finding):`);
+    for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
     if (commandName === 'apply' && e.problems.some((p) => RULES_BY_ID.has(p.rule))) {
       output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
     }
@@ -67,7 +67,7 @@ export function describeError(e: unknown, dir: string): Record<string, unknown> 
     return { kind: 'migration', file: path.join(dir, e.fileName), version: e.version, statement: e.statementNumber, line: e.line, sqlState: e.sqlState ?? null, message: e.detail };
   }
   if (e instanceof MigrationValidationError) {
-    return { kind: 'validation', message: `invalid migrations in ${dir}`, problems: e.problems.map((p) => ({ ...p, line: p.line ?? 1, column: p.column ?? 1 })) };
+    return { kind: 'validation', message: `invalid migrations in ${e.directory}`, problems: e.problems.map((p) => ({ ...p, line: p.line ?? 1, column: p.column ?? 1 })) };
   }
   if (e instanceof MigrationStateError) return { kind: 'state', message: e.message };
   if (e instanceof ConnectionError) return { kind: 'connection', message: e.message };

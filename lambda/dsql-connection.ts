@@ -10,6 +10,8 @@ export interface DsqlConnectionOptions {
   readonly user?: string;
   /** @default 5432 */
   readonly port?: number;
+  /** Give up on a server that accepts and never answers. @default 30 seconds */
+  readonly connectTimeoutMs?: number;
   /** Only for tests: credentials for the signer instead of the default chain. */
   readonly signer?: DsqlSigner;
 }
@@ -36,7 +38,7 @@ export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
       user: options.user ?? 'admin',
       password: await password(),
       ssl: { rejectUnauthorized: true, servername: options.endpoint },
-      connectionTimeoutMillis: 30_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 30_000,
       application_name: 'cdk-dsql-migrations',
     });
 }

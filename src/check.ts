@@ -4,7 +4,8 @@
  * list of diagnostics in one format.
  */
 import * as path from 'path';
-import { Migration, MigrationSource, MigrationValidationError, parseMigrations } from './engine/migration-set';
+import { MigrationFolder } from './engine/migration-folder';
+import { Migration, MigrationValidationError, parseMigrations } from './engine/migration-set';
 import { lintMigrations, LintOptions } from './lint';
 
 export interface MigrationDiagnostic {
@@ -31,15 +32,19 @@ export interface MigrationCheck {
 const COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'transaction-block': 'transaction-block' };
 
 /**
- * Checks a folder's sources. `lint: false` runs only the loader's rules (what the runner needs).
- * Throws on unknown rule ids in `lint.rules`, as `lintMigrations` does.
+ * Checks a folder's sources (and the entries refused while reading it). `lint: false` runs only
+ * the loader's rules (what the runner needs). Throws on unknown rule ids in `lint.rules`, as
+ * `lintMigrations` does.
  */
-export function checkMigrations(sources: ReadonlyArray<MigrationSource>, lint: LintOptions | false = {}): MigrationCheck {
-  const lintDiagnostics: MigrationDiagnostic[] = lint === false ? [] : lintMigrations(sources, lint);
+export function checkMigrations(folder: MigrationFolder, lint: LintOptions | false = {}): MigrationCheck {
+  const { sources } = folder;
+  // A file with a NUL character is reported once, by the loader (nul-byte), not again by every rule.
+  const lintable = sources.filter((s) => !s.sql.includes('\0'));
+  const lintDiagnostics: MigrationDiagnostic[] = lint === false ? [] : lintMigrations(lintable, lint);
   let migrations: Migration[] | undefined;
   let problems: MigrationValidationError['problems'] = [];
   try {
-    migrations = parseMigrations(sources);
+    migrations = parseMigrations(sources, '.', folder.problems);
   } catch (e) {
     if (!(e instanceof MigrationValidationError)) throw e;
     problems = e.problems;
@@ -58,8 +63,8 @@ export function checkMigrations(sources: ReadonlyArray<MigrationSource>, lint: L
  * The migrations of a folder for a run (`apply`, `applyMigrations`): every error, of the loader or
  * the lint, fails with one MigrationValidationError that lists them all.
  */
-export function checkedMigrations(directory: string, sources: ReadonlyArray<MigrationSource>, lint: LintOptions | false): Migration[] {
-  const { migrations, diagnostics } = checkMigrations(sources, lint);
+export function checkedMigrations(directory: string, folder: MigrationFolder, lint: LintOptions | false): Migration[] {
+  const { migrations, diagnostics } = checkMigrations(folder, lint);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !migrations) {
     const problems = errors.map((d) => ({ fileName: d.fileName, line: d.line, column: d.column, rule: d.ruleId, message: d.message }));

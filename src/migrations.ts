@@ -20,8 +20,10 @@ import {
 import { Construct } from 'constructs';
 import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
-import { buildManifest } from './engine/manifest';
-import { readMigrationFolder } from './engine/migration-set';
+import { buildManifest, handlerMemoryNeeded } from './engine/manifest';
+import { readMigrationFolder } from './engine/migration-folder';
+import { Migration } from './engine/migration-set';
+import { isVersion } from './engine/naming';
 import { LintOptions, resolveRuleSettings } from './lint';
 
 /**
@@ -75,6 +77,17 @@ export interface DsqlMigrationsOptions {
    * @default Duration.minutes(10)
    */
   readonly handlerTimeout?: Duration;
+
+  /**
+   * Memory of the migration handler, in MiB. The handler holds the whole migration set in memory
+   * while it applies it; synth fails when the set is too large for this size, and says which size
+   * it needs.
+   *
+   * Shared by every `DsqlMigrations` in the stack, like `handlerTimeout`.
+   *
+   * @default 256
+   */
+  readonly handlerMemorySize?: number;
 
   /**
    * How long a deploy may wait in total for DSQL's async jobs (index builds, constraint
@@ -235,7 +248,7 @@ export class DsqlMigrations extends Construct {
 
   constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
     super(scope, id);
-    if (props.baselineVersion !== undefined && !/^\d+$/.test(props.baselineVersion)) {
+    if (props.baselineVersion !== undefined && !isVersion(props.baselineVersion)) {
       throw new Error(`${this.node.path}: baselineVersion must be a migration version (digits, like 0003), got "${props.baselineVersion}"`);
     }
     // Problems with the files fail synth through a validation, so that `cdk synth` lists every one
@@ -255,6 +268,7 @@ export class DsqlMigrations extends Construct {
     const asset = new s3_assets.Asset(this, 'Files', { path: manifestFile });
 
     const provider = MigrationsProvider.of(this, props);
+    this.node.addValidation({ validate: () => this.checkHandlerMemory(migrations, props.migrationsPath, provider.memorySize) });
     // Only this one object: the handler reads its own manifest and nothing else in the bucket.
     provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }));
     provider.role.addToPrincipalPolicy(
@@ -284,6 +298,17 @@ export class DsqlMigrations extends Construct {
     this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
   }
 
+  /** A set the handler cannot hold fails synth here, rather than the deploy with an out-of-memory Lambda. */
+  private checkHandlerMemory(migrations: ReadonlyArray<Migration>, migrationsPath: string, memorySize: number): string[] {
+    const needed = handlerMemoryNeeded(migrations);
+    if (needed.megabytes <= memorySize) return [];
+    return [
+      `${displayFolder(migrationsPath)} error handler-memory the migrations (${needed.sqlMegabytes.toFixed(1)} MB of SQL, ${needed.statements} statements; ` +
+        `the largest file ${needed.largestFile}) need about ${needed.megabytes} MiB in the migration handler, which has ${memorySize} MiB. ` +
+        `Set handlerMemorySize to ${Math.ceil(needed.megabytes / 64) * 64} or more, or split large data loads into several files.`,
+    ];
+  }
+
   /**
    * Checks the folder: every error (file names, versions, SQL, lint) becomes one line of a
    * validation that fails synth; warnings become annotations. Returns the set when it is valid.
@@ -292,9 +317,9 @@ export class DsqlMigrations extends Construct {
     const folder = displayFolder(migrationsPath);
     const errors: string[] = [];
     this.node.addValidation({ validate: () => errors });
-    let sources;
+    let files;
     try {
-      sources = readMigrationFolder(path.resolve(migrationsPath));
+      files = readMigrationFolder(path.resolve(migrationsPath));
     } catch {
       errors.push(`${folder} error folder-not-found the migrations folder does not exist (migrationsPath is resolved against ${process.cwd()})`);
       return undefined;
@@ -309,11 +334,11 @@ export class DsqlMigrations extends Construct {
         lint = false;
       }
     }
-    if (sources.length === 0) {
+    if (files.sources.length === 0 && files.problems.length === 0) {
       Annotations.of(this).addWarningV2('cdk-dsql-migrations:empty-folder',
         `${folder} warning empty-folder no migration files (NNNN_description.sql) in this folder: the deploy creates the bookkeeping tables and applies nothing`);
     }
-    const { migrations, diagnostics } = checkMigrations(sources, lint);
+    const { migrations, diagnostics } = checkMigrations(files, lint);
     for (const d of diagnostics) {
       const line = formatDiagnostic(folder, d);
       if (d.severity === 'error') errors.push(line);
@@ -338,6 +363,7 @@ class MigrationsProvider extends Construct {
   private static settingsOf(options: DsqlMigrationsOptions): Record<string, string> {
     const settings: Record<string, string> = {};
     if (options.handlerTimeout) settings.handlerTimeout = options.handlerTimeout.toHumanString();
+    if (options.handlerMemorySize !== undefined) settings.handlerMemorySize = String(options.handlerMemorySize);
     if (options.totalTimeout) settings.totalTimeout = options.totalTimeout.toHumanString();
     if (options.queryInterval) settings.queryInterval = options.queryInterval.toHumanString();
     if (options.logRetention) settings.logRetention = String(options.logRetention);
@@ -351,12 +377,17 @@ class MigrationsProvider extends Construct {
 
   public readonly role: iam.Role;
   public readonly serviceToken: string;
+  public readonly memorySize: number;
   public readonly failureAlarm?: cloudwatch.Alarm;
   private readonly settings: Record<string, string>;
 
   private constructor(scope: Construct, id: string, options: DsqlMigrationsOptions) {
     super(scope, id);
     this.settings = MigrationsProvider.settingsOf(options);
+    this.memorySize = options.handlerMemorySize ?? 256;
+    if (!Number.isInteger(this.memorySize) || this.memorySize < 128 || this.memorySize > 10240) {
+      throw new Error(`${scope.node.path}: handlerMemorySize must be a whole number of MiB from 128 to 10240 (Lambda's range), got ${this.memorySize}`);
+    }
     const code = lambda.Code.fromAsset(handlerBundleDir());
     this.role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -372,7 +403,7 @@ class MigrationsProvider extends Construct {
         handler: entry,
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
+        memorySize: this.memorySize,
         timeout: options.handlerTimeout ?? Duration.minutes(10),
         role: this.role,
         logGroup,

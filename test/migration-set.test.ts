@@ -1,10 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { classifyStatement } from '../src/engine/classify';
 import { translateForPostgres } from '../src/engine/dialect';
 import { checksumOf, loadMigrations, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
-import { compareVersions, parseMigrationFileName } from '../src/engine/naming';
+import { compareVersions, isVersion, latestVersion, parseMigrationFileName, versionKey } from '../src/engine/naming';
 import { planTransactions } from '../src/engine/plan';
 import { splitStatements } from '../src/engine/splitter';
 
@@ -27,6 +28,14 @@ describe('migration file names', () => {
   });
   test('orders versions by number', () => {
     expect(['0010', '0002', '10000', '9999'].sort(compareVersions)).toEqual(['0002', '0010', '9999', '10000']);
+  });
+  test('one notion of a version: digits, compared by value, the latest ignoring non-versions', () => {
+    expect(['0001', '00001', '20261125'].every(isVersion)).toBe(true);
+    expect(['', 'V1', '1.2', ' 1'].some(isVersion)).toBe(false);
+    expect(versionKey('00001')).toBe(versionKey('0001'));
+    expect(versionKey('V1')).toBe('V1');
+    expect(latestVersion(['0002', 'V9', '0010', '0009'])).toBe('0010');
+    expect(latestVersion(['V9'])).toBeUndefined();
   });
 });
 
@@ -52,12 +61,12 @@ describe('parseMigrations validation', () => {
         '00001_same_number.sql': 'SELECT 1;',
       }),
     ).toEqual([
+      { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
       { fileName: '0002-bad-name.sql', rule: 'file-name', line: undefined },
-      { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
       { fileName: '0003_empty.sql', rule: 'empty-file', line: undefined },
       { fileName: '0004_unterminated.sql', rule: 'syntax', line: 2 },
       { fileName: '0005_open_block.sql', rule: 'transaction-block', line: 2 },
-      { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
+      { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
     ]);
   });
 
@@ -70,6 +79,22 @@ describe('parseMigrations validation', () => {
   test('checksums ignore BOM and line endings but nothing else', () => {
     expect(checksumOf('\uFEFFSELECT 1;\r\n')).toBe(checksumOf('SELECT 1;\n'));
     expect(checksumOf('SELECT 1;\n')).not.toBe(checksumOf('SELECT 2;\n'));
+  });
+
+  test('a file runs as written: CRLF stays in the statements; only the checksum normalises it', () => {
+    const lf = "INSERT INTO t VALUES ('a\nb');\n";
+    const [crlfFile] = parseMigrations([{ fileName: '0001_a.sql', sql: lf.replace(/\n/g, '\r\n') }]);
+    const [lfFile] = parseMigrations([{ fileName: '0001_a.sql', sql: lf }]);
+    expect(crlfFile.statements[0].text).toBe("INSERT INTO t VALUES ('a\r\nb')");
+    expect(crlfFile.sql).toBe(lf.replace(/\n/g, '\r\n'));
+    expect(crlfFile.checksum).toBe(lfFile.checksum);
+  });
+
+  test('a NUL character fails the file with its line and column', () => {
+    expect(problemsOf({ '0001_a.sql': 'SELECT 1;\nSELECT \'a\0b\';\n' })).toEqual([{ fileName: '0001_a.sql', rule: 'nul-byte', line: 2 }]);
+    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: 'SELECT 1;\nSELECT \'a\0b\';' }], 'migrations')).toThrow(
+      /0001_a\.sql:2:10: nul-byte the file contains a NUL character/,
+    );
   });
 
   test('loadMigrations reads a folder and fails on a missing one', () => {
@@ -134,5 +159,61 @@ describe('idempotent statements (repeatable after an unconfirmed commit)', () =>
     ["INSERT INTO t VALUES ('CREATE TABLE IF NOT EXISTS')", false],
   ])('%s → %s', (text, expected) => {
     expect(isIdempotentStatement(text)).toBe(expected);
+  });
+});
+
+describe('reading a migrations folder', () => {
+  const folder = (files: Record<string, string | Buffer>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    return dir;
+  };
+  const loadProblems = (dir: string) => {
+    try {
+      loadMigrations(dir);
+    } catch (e) {
+      if (!(e instanceof MigrationValidationError)) throw e;
+      return e.problems.map((p) => ({ fileName: p.fileName, rule: p.rule, line: p.line, column: p.column, message: p.message }));
+    }
+    return [];
+  };
+
+  test('invalid UTF-8 fails the file with the byte offset, line and column, instead of being replaced', () => {
+    const bad = Buffer.concat([Buffer.from("SELECT 1;\nSELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]);
+    // A valid U+FFFD written in the file is text like any other.
+    const dir = folder({ '0001_a.sql': bad, '0002_b.sql': "SELECT '\uFFFD';\n" });
+    expect(loadProblems(dir)).toEqual([
+      { fileName: '0001_a.sql', rule: 'encoding', line: 2, column: 12, message: 'invalid UTF-8 at byte offset 21 (0xe9); save the file as UTF-8' },
+    ]);
+  });
+
+  test('a NUL byte fails at load time with its line', () => {
+    const dir = folder({ '0001_a.sql': Buffer.from('SELECT 1;\n\nSELECT 2;\0\n') });
+    expect(loadProblems(dir)).toEqual([expect.objectContaining({ fileName: '0001_a.sql', rule: 'nul-byte', line: 3, column: 10 })]);
+  });
+
+  test('one rule for folder entries: .sql names are migrations and must be readable files; other names are ignored', () => {
+    const dir = folder({ '0001_a.sql': 'SELECT 1;', 'target.txt': 'SELECT 2;', '0001_a.sql.bak': 'x', '0001_a.sql~': 'x', '.0001_a.sql.swp': 'x', 'README.md': '# notes' });
+    fs.symlinkSync(path.join(dir, 'target.txt'), path.join(dir, '0002_linked.sql'));
+    fs.symlinkSync(path.join(dir, 'nowhere.sql'), path.join(dir, '0003_broken.sql'));
+    fs.mkdirSync(path.join(dir, '0004_folder.sql'));
+    fs.mkdirSync(path.join(dir, 'archive'));
+    expect(loadProblems(dir)).toEqual([
+      { fileName: '0003_broken.sql', rule: 'not-a-file', line: undefined, column: undefined, message: 'is a symbolic link to a file that does not exist' },
+      { fileName: '0004_folder.sql', rule: 'not-a-file', line: undefined, column: undefined, message: 'is a directory; a migration must be a file' },
+    ]);
+    fs.rmSync(path.join(dir, '0003_broken.sql'));
+    fs.rmdirSync(path.join(dir, '0004_folder.sql'));
+    // A symbolic link to a regular file is read through.
+    expect(loadMigrations(dir).map((m) => [m.fileName, m.statements[0].text])).toEqual([['0001_a.sql', 'SELECT 1'], ['0002_linked.sql', 'SELECT 2']]);
+  });
+
+  test('a FIFO named like a migration is refused without being opened', () => {
+    const dir = folder({ '0001_a.sql': 'SELECT 1;' });
+    const made = spawnSync('mkfifo', [path.join(dir, '0002_pipe.sql')]);
+    if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`);
+    expect(loadProblems(dir)).toEqual([
+      { fileName: '0002_pipe.sql', rule: 'not-a-file', line: undefined, column: undefined, message: 'is not a regular file (a FIFO, socket or device); a migration must be a file' },
+    ]);
   });
 });

@@ -54,6 +54,18 @@ describe('splitStatements', () => {
     expect(result[1]).toBe('SELECT 3');
   });
 
+  test('keeps a semicolon inside parentheses, as psql does (CREATE RULE ... DO ALSO (...; ...))', () => {
+    const sql = 'CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\nSELECT 1;';
+    expect(texts(sql)).toEqual(['CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))', 'SELECT 1']);
+    // Parentheses inside strings, identifiers and comments do not count.
+    expect(texts("SELECT '(';\nSELECT \")\";\n-- (\nSELECT 2;")).toEqual(["SELECT '('", 'SELECT ")"', 'SELECT 2']);
+  });
+
+  test('keeps carriage returns: statements are the text as written', () => {
+    expect(texts("INSERT INTO t VALUES ('a\r\nb');\r\nSELECT 1;\r\n")).toEqual(["INSERT INTO t VALUES ('a\r\nb')", 'SELECT 1']);
+    expect(splitStatements('SELECT 1;\r\n\r\nSELECT 2;').statements.map((s) => s.line)).toEqual([1, 3]);
+  });
+
   test('does not treat a transaction BEGIN as an atomic block', () => {
     expect(texts('BEGIN;\nINSERT INTO t VALUES (1);\nCOMMIT;')).toEqual(['BEGIN', 'INSERT INTO t VALUES (1)', 'COMMIT']);
   });

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { normalizeSql } from '../../src/engine/migration-set';
+import { decodeSqlFile } from '../../src/engine/migration-folder';
+import { MigrationValidationError, normalizeSql } from '../../src/engine/migration-set';
 import { RuleSetting } from '../../src/lint';
 import { unifiedDiff } from '../diff';
 import { ReportedFailure, UsageError } from '../errors';
@@ -112,9 +113,13 @@ function printVerification(v: VerifyReport, output: Output): void {
 function filesToFix(target: string): Array<{ file: string; sql: string }> {
   if (!fs.existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   if (fs.statSync(target).isDirectory()) {
-    return readMigrationSources(target).map((s) => ({ file: path.join(target, s.fileName), sql: s.sql }));
+    const { sources, problems } = readMigrationSources(target);
+    if (problems.length > 0) throw new MigrationValidationError(target, problems);
+    return sources.map((s) => ({ file: path.join(target, s.fileName), sql: s.sql }));
   }
-  return [{ file: target, sql: fs.readFileSync(target, 'utf8') }];
+  const decoded = decodeSqlFile(path.basename(target), fs.readFileSync(target));
+  if ('problem' in decoded) throw new MigrationValidationError(path.dirname(target), [decoded.problem]);
+  return [{ file: target, sql: decoded.sql }];
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');

@@ -19,8 +19,9 @@ export function registerLint(program: Command): void {
     .addOption(ruleOption())
     .action((options: { rule?: Record<string, RuleSetting> }, command: Command) =>
       runAction(command, (output, { dir, format }) => {
-        const sources = readMigrationSources(dir);
-        const diagnostics = lintSources(dir, sources, lintOptions(options.rule));
+        const folder = readMigrationSources(dir);
+        const { sources } = folder;
+        const diagnostics = lintSources(dir, folder, lintOptions(options.rule));
         const errors = diagnostics.filter((d) => d.severity === 'error').length;
         const warnings = diagnostics.length - errors;
         if (format === 'json') {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { compareVersions, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine/naming';
+import { latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine/naming';
 import { UsageError } from '../errors';
 import { formatOption } from '../options';
 import { runAction } from '../run';
@@ -30,7 +30,7 @@ export function nextMigration(existingFileNames: ReadonlyArray<string>, descript
     );
   }
   const versions = existingFileNames.map((f) => parseMigrationFileName(f)?.version).filter((v): v is string => v !== undefined);
-  const latest = versions.sort(compareVersions).pop();
+  const latest = latestVersion(versions);
   const version = latest === undefined ? '0001' : (BigInt(latest) + 1n).toString().padStart(latest.length, '0');
   return { version, name, fileName: `${version}_${name}.sql` };
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { isVersion } from '../../src/engine/naming';
 import { RunOptions } from '../../src/engine/runner';
 
 /** The flags that decide what `apply` runs; `plan` takes them too, so it shows what `apply` would do. */
@@ -27,7 +28,7 @@ export function strictOption(): Option {
 }
 
 function baselineVersion(value: string): string {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a version is digits, e.g. 0005');
+  if (!isVersion(value)) throw new InvalidArgumentError('a version is digits, e.g. 0005');
   return value;
 }
 

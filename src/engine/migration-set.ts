@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
-import { compareVersions, looksLikeMigration, parseMigrationFileName } from './naming';
+import { positionIn, readMigrationFolder } from './migration-folder';
+import { compareVersions, looksLikeMigration, parseMigrationFileName, versionKey } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
 import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
 
@@ -10,6 +10,7 @@ export interface Migration {
   readonly version: string;
   readonly name: string;
   readonly fileName: string;
+  /** The file as written (without a byte-order mark): what the statements are cut from and run as. */
   readonly sql: string;
   /** sha256 (hex) of the file with BOM removed and line endings normalised to LF. */
   readonly checksum: string;
@@ -45,7 +46,11 @@ export function formatProblem(p: MigrationProblem, fileName = p.fileName): strin
 
 /** Removes a byte-order mark and normalises CRLF, so a checkout on Windows has the same checksum. */
 export function normalizeSql(sql: string): string {
-  return sql.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return stripBom(sql).replace(/\r\n?/g, '\n');
+}
+
+function stripBom(sql: string): string {
+  return sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql;
 }
 
 export function checksumOf(sql: string): string {
@@ -67,10 +72,11 @@ export interface MigrationSource {
 
 /**
  * Validates and parses migration sources: names, duplicate versions, empty files and SQL that
- * cannot be split. Collects every problem before failing, so one synth shows them all.
+ * cannot be split. Collects every problem (with those found while reading the files) before
+ * failing, so one synth shows them all.
  */
-export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directory = '.'): Migration[] {
-  const problems: MigrationProblem[] = [];
+export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directory = '.', readProblems: ReadonlyArray<MigrationProblem> = []): Migration[] {
+  const problems: MigrationProblem[] = [...readProblems];
   const migrations: Migration[] = [];
   const byNumber = new Map<string, string>();
   for (const source of sources) {
@@ -85,14 +91,22 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       });
       continue;
     }
-    const key = BigInt(parsed.version).toString();
+    const key = versionKey(parsed.version);
     const other = byNumber.get(key);
     if (other) {
       problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
       continue;
     }
     byNumber.set(key, fileName);
-    const sql = normalizeSql(source.sql);
+    // Run as written: a literal spanning lines keeps its CRLF, as psql sends it. Only the checksum
+    // normalises line endings.
+    const sql = stripBom(source.sql);
+    const nul = sql.indexOf('\0');
+    if (nul >= 0) {
+      // PostgreSQL's protocol cannot carry it: the server would reject the message, not the statement.
+      problems.push({ fileName, ...positionIn(sql, nul), rule: 'nul-byte', message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
+      continue;
+    }
     let split: SplitResult;
     try {
       split = splitStatements(sql);
@@ -116,26 +130,21 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       problems.push({ fileName, line: e.line, column: e.column, rule: 'transaction-block', message: e.message });
       continue;
     }
+    // One object per statement: the planned ones stand in for the splitter's (half the memory).
+    for (const unit of units) for (const planned of unit.statements) statements[planned.index] = planned;
     migrations.push({ ...parsed, fileName, sql, checksum: checksumOf(sql), statements, units });
   }
+  // In file order, as a folder lists them (the sort is stable: a file's problems keep their order).
+  problems.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   if (problems.length > 0) throw new MigrationValidationError(directory, problems);
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
 
-/** The files directly inside a migrations folder that look like migrations, by name. */
-export function readMigrationFolder(directory: string): MigrationSource[] {
+/** Reads a migrations folder (see `readMigrationFolder` for which files are migrations) and validates it. */
+export function loadMigrations(directory: string): Migration[] {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
     throw new Error(`Migrations folder not found: ${directory}`);
   }
-  return fs
-    .readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && looksLikeMigration(entry.name))
-    .map((entry) => entry.name)
-    .sort()
-    .map((fileName) => ({ fileName, sql: fs.readFileSync(path.join(directory, fileName), 'utf8') }));
-}
-
-/** Reads a migrations folder (files directly inside it, in version order) and validates it. */
-export function loadMigrations(directory: string): Migration[] {
-  return parseMigrations(readMigrationFolder(directory), directory);
+  const { sources, problems } = readMigrationFolder(directory);
+  return parseMigrations(sources, directory, problems);
 }

@@ -15,11 +15,25 @@ export function parseMigrationFileName(fileName: string): MigrationFileName | un
 }
 
 /**
- * Whether a file in a migrations folder is meant to be a migration: anything ending in `.sql`, or
- * starting with a digit. Other files (README.md, .gitkeep) are left alone.
+ * Whether a folder entry is meant to be a migration: any name ending in `.sql` (which must then be
+ * `NNNN_description.sql`). Everything else is left alone: README.md, .gitkeep, editor and backup
+ * copies such as `0001_x.sql.bak`, `0001_x.sql~` or `.0001_x.sql.swp`.
  */
 export function looksLikeMigration(fileName: string): boolean {
-  return /\.sql$/i.test(fileName) || /^\d/.test(fileName);
+  return /\.sql$/i.test(fileName);
+}
+
+/** A migration version: digits only. Records written by other tools may hold anything else. */
+export function isVersion(text: string): boolean {
+  return /^\d+$/.test(text);
+}
+
+/**
+ * The number a version stands for, as text without leading zeros: `0001` and `00001` are the same
+ * version in the folder check, in the database and in messages. Non-versions are their own key.
+ */
+export function versionKey(version: string): string {
+  return isVersion(version) ? BigInt(version).toString() : version;
 }
 
 /** Orders versions by number, so `0010` follows `0009` and `10000` follows `9999`. */
@@ -27,6 +41,13 @@ export function compareVersions(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The highest of these that is a version, or undefined when none is. */
+export function latestVersion(versions: Iterable<string>): string | undefined {
+  let latest: string | undefined;
+  for (const v of versions) if (isVersion(v) && (latest === undefined || compareVersions(v, latest) > 0)) latest = v;
+  return latest;
 }
 
 /** Turns free text into a snake_case description: `Add users table` → `add_users_table`. */

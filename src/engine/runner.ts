@@ -8,8 +8,8 @@ import { Dialect, translateForPostgres } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
 import { LeaseLock, LeaseLostError } from './lock';
-import { Migration } from './migration-set';
-import { compareVersions } from './naming';
+import { Migration, normalizeSql } from './migration-set';
+import { compareVersions, latestVersion, versionKey } from './naming';
 import { PlannedStatement, TransactionUnit } from './plan';
 import { selectWork } from './selection';
 import { changesRole, isSessionSetting, settingResets } from './session-settings';
@@ -347,22 +347,22 @@ class Run {
 
   private finish(state: DatabaseState): RunResult {
     const recorded = [...state.records.keys()];
-    const known = new Set(this.migrations.map((m) => m.version));
-    const latestVersion = recorded.filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop() ?? '';
+    const known = new Set(this.migrations.map((m) => versionKey(m.version)));
+    const latest = latestVersion(recorded) ?? '';
     const result: RunResult = {
       dialect: this.dialect!,
       applied: this.applied,
-      latestVersion,
+      latestVersion: latest,
       appliedCount: recorded.length,
       asyncJobs: this.asyncJobs,
       pendingJobs: this.pendingJobs,
-      missing: recorded.filter((v) => !known.has(v)).sort(compareVersions),
+      missing: recorded.filter((v) => !known.has(versionKey(v))).sort(compareVersions),
       warnings: this.warnings,
       retries: this.retries,
       reconnects: this.reconnects,
       complete: !this.stoppedByDeadline,
     };
-    this.log({ event: 'run-complete', applied: this.applied.length, latestVersion, appliedCount: recorded.length, asyncJobs: this.asyncJobs.length, retries: this.retries, reconnects: this.reconnects });
+    this.log({ event: 'run-complete', applied: this.applied.length, latestVersion: latest, appliedCount: recorded.length, asyncJobs: this.asyncJobs.length, retries: this.retries, reconnects: this.reconnects });
     return result;
   }
 
@@ -627,9 +627,12 @@ function namingTheFile(e: unknown, migration: Migration, at: PlannedStatement | 
   return new MigrationError(migration.fileName, migration.version, (at?.index ?? 0) + 1, at?.line ?? 1, code, message ?? String(e));
 }
 
-/** sha256 of a file's statements 0..last (inclusive), to tell whether a half-applied prefix changed. */
+/**
+ * sha256 of a file's statements 0..last (inclusive), to tell whether a half-applied prefix changed.
+ * Line endings are normalised, as for the file's checksum.
+ */
 function prefixHash(migration: Migration, last: number): string {
   const h = createHash('sha256');
-  for (const s of migration.statements.slice(0, Math.max(0, last + 1))) h.update(s.text).update('\0');
+  for (const s of migration.statements.slice(0, Math.max(0, last + 1))) h.update(normalizeSql(s.text)).update('\0');
   return h.digest('hex');
 }

@@ -1,6 +1,6 @@
 import { MigrationStateError } from './errors';
 import { Migration } from './migration-set';
-import { compareVersions } from './naming';
+import { compareVersions, isVersion } from './naming';
 import { MigrationStatus } from './status';
 
 /** The decisions a user may change about what a run applies. */
@@ -55,7 +55,7 @@ export function selectWork(
       });
     }
   }
-  const recorded = statuses.filter((s) => RECORDED.has(s.state) && /^\d+$/.test(s.version)).map((s) => s.version).sort(compareVersions);
+  const recorded = statuses.filter((s) => RECORDED.has(s.state) && isVersion(s.version)).map((s) => s.version).sort(compareVersions);
   const latestFile = migrations[migrations.length - 1]?.version;
   const ahead = recorded.filter((v) => latestFile === undefined || compareVersions(v, latestFile) > 0);
   if (ahead.length > 0) {

@@ -1,6 +1,7 @@
 /**
  * Splits a migration file into statements the way psql would: a `;` ends a statement only outside
- * strings, quoted identifiers, dollar quotes, comments and `BEGIN ATOMIC ... END` bodies.
+ * strings, quoted identifiers, dollar quotes, comments, parentheses (psql counts their depth, so
+ * `CREATE RULE ... DO ALSO (INSERT ...; INSERT ...)` stays whole) and `BEGIN ATOMIC ... END` bodies.
  *
  * DSQL runs one DDL statement per transaction (dsql-facts §2), and a multi-statement string sent
  * in one query runs as one implicit transaction, so files must be split client-side.
@@ -77,6 +78,7 @@ export function splitStatements(sql: string): SplitResult {
   let routine = false;
   let prevWord = '';
   let atomicDepth = 0;
+  let parenDepth = 0;
 
   const finish = () => {
     if (start >= 0) {
@@ -88,6 +90,7 @@ export function splitStatements(sql: string): SplitResult {
     routine = false;
     prevWord = '';
     atomicDepth = 0;
+    parenDepth = 0;
   };
   const token = (from: number, to: number) => {
     if (start < 0) start = from;
@@ -144,7 +147,7 @@ export function splitStatements(sql: string): SplitResult {
       }
     }
     if (c === ';') {
-      if (atomicDepth > 0) {
+      if (atomicDepth > 0 || parenDepth > 0) {
         token(i, i + 1);
         i++;
         continue;
@@ -162,6 +165,8 @@ export function splitStatements(sql: string): SplitResult {
       i = j;
       continue;
     }
+    if (c === '(') parenDepth++;
+    else if (c === ')' && parenDepth > 0) parenDepth--;
     if (!/\s/.test(c)) token(i, i + 1);
     i++;
   }

@@ -1,5 +1,5 @@
 import { Migration } from './migration-set';
-import { compareVersions } from './naming';
+import { compareVersions, isVersion, latestVersion, versionKey } from './naming';
 
 /**
  * The state of one migration, comparing the files with the database (as Flyway's info service does):
@@ -53,14 +53,18 @@ export interface MigrationStatus {
   readonly statementsDone?: number;
 }
 
-/** Every file and every record, in version order, with its state. */
+/**
+ * Every file and every record, in version order, with its state. A file and a record match by
+ * version number, so a record `0001` is the file `00001_x.sql` (renamed, never applied twice).
+ */
 export function computeStatus(migrations: ReadonlyArray<Migration>, db: DatabaseState): MigrationStatus[] {
-  const latestRecorded = [...db.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions).pop();
+  const latestRecorded = latestVersion(db.records.keys());
+  const records = new Map([...db.records.values()].map((r) => [versionKey(r.version), r]));
   const result: MigrationStatus[] = [];
   const files = new Set<string>();
   for (const m of migrations) {
-    files.add(m.version);
-    const record = db.records.get(m.version);
+    files.add(versionKey(m.version));
+    const record = db.records.get(m.version) ?? records.get(versionKey(m.version));
     const base = { version: m.version, name: m.name, fileName: m.fileName, checksum: m.checksum };
     if (record) {
       const changed = record.checksum !== null && record.checksum !== m.checksum;
@@ -75,9 +79,11 @@ export function computeStatus(migrations: ReadonlyArray<Migration>, db: Database
     else result.push({ ...base, state: 'pending' });
   }
   for (const record of db.records.values()) {
-    if (!files.has(record.version)) {
+    if (!files.has(versionKey(record.version))) {
       result.push({ version: record.version, name: record.name, state: 'missing', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
     }
   }
-  return result.sort((a, b) => (/^\d+$/.test(a.version) && /^\d+$/.test(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version)));
+  const byVersion = (a: MigrationStatus, b: MigrationStatus) =>
+    isVersion(a.version) && isVersion(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version);
+  return result.sort(byVersion);
 }

@@ -22,7 +22,10 @@ export interface CliResult {
 }
 
 /** Variables the CLI reads; cleared so that the developer's shell cannot change a test's target. */
-const CLI_ENV = ['DATABASE_URL', 'DSQL_MIGRATIONS_URL', 'DSQL_MIGRATIONS_ENDPOINT', 'DSQL_MIGRATIONS_DIR', 'DSQL_MIGRATIONS_USER', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'NO_COLOR'];
+const CLI_ENV = [
+  'DATABASE_URL', 'DSQL_MIGRATIONS_URL', 'DSQL_MIGRATIONS_ENDPOINT', 'DSQL_MIGRATIONS_DIR', 'DSQL_MIGRATIONS_USER', 'DSQL_MIGRATIONS_CONNECT_TIMEOUT',
+  'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGCONNECT_TIMEOUT', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'NO_COLOR',
+];
 
 /** Runs `node assets/cli/index.js ...args` as a child process, as a user's shell would. */
 export function cli(args: ReadonlyArray<string>, options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
