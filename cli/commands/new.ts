@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine/naming';
+import { DRAFT_MARKER } from '../../src/lint/rules';
 import { UsageError } from '../errors';
 import { formatOption } from '../options';
 import { runAction } from '../run';
@@ -9,8 +10,12 @@ import { runAction } from '../run';
 /** Words of letters and digits, separated by spaces, hyphens or underscores; camelCase splits too. */
 const DESCRIPTION = /^[A-Za-z0-9]+(?:[\s_-]+[A-Za-z0-9]+)*$/;
 
-/** The draft's last comment line: what to do with the file, for whoever opens it. */
-export const DRAFT_LINE = '-- Draft: write the statements of this migration below. Until it holds one, lint and cdk synth report the file as empty.';
+/**
+ * The draft's last comment line: what to do with the file, for whoever opens it. Lint (and so synth
+ * and apply) refuses the file while the line is there: applied empty, the file would be recorded and
+ * would turn "changed" once written.
+ */
+export const DRAFT_LINE = `-- ${DRAFT_MARKER}: write the statements of this migration below, then delete this line.`;
 
 export interface NewMigration {
   readonly version: string;
@@ -52,7 +57,7 @@ export function registerNew(program: Command): void {
         const contents = [
           `-- ${next.version} ${next.name.replace(/_/g, ' ')}`,
           '-- Aurora DSQL runs each DDL statement in its own transaction; keep DML that must commit together in BEGIN; ... COMMIT;',
-          // Without --from the file is a draft: the lint explains it (a file with no statement) until SQL is written.
+          // Without --from the file is a draft, refused by lint (draft-file) until its draft line is deleted.
           ...(draft ? [DRAFT_LINE] : []),
           '',
           draft ? '' : fs.readFileSync(options.from!, 'utf8'),
@@ -65,7 +70,7 @@ export function registerNew(program: Command): void {
         if (format === 'json') output.json('new', { file, version: next.version, name: next.name });
         else if (output.quiet) output.result(file);
         else output.result(`Created ${file}`);
-        if (draft && format !== 'json') output.notice(`${file} holds no SQL yet: lint and cdk synth report it as empty until you write its statements.`);
+        if (draft && format !== 'json') output.notice(`${file} is a draft: write its statements, then delete its "-- ${DRAFT_MARKER}" line (lint, cdk synth and apply refuse it until then).`);
       }),
     );
 }

@@ -2,7 +2,7 @@
  * Lints migration SQL for Aurora DSQL: runs the rule checks, applies severities and suppressions,
  * and reports diagnostics with a place in the file. Node built-ins only: this runs at `cdk synth`.
  */
-import { Finding, Fix, Rule, RuleInfo, RULES, RULES_BY_ID, RuleSetting, Severity, SYNTAX_ERROR, UNUSED_SUPPRESSION } from './rules';
+import { DRAFT_FILE, DRAFT_MARKER, Finding, Fix, Rule, RuleInfo, RULES, RULES_BY_ID, RuleSetting, Severity, SYNTAX_ERROR, UNUSED_SUPPRESSION } from './rules';
 import { parseSuppressions, SuppressionIndex } from './suppressions';
 import { FileView, StatementView } from './syntax';
 import { normalizeSql } from '../engine/migration-set';
@@ -89,6 +89,8 @@ function analyze(fileName: string, rawSql: string, settings: Map<string, RuleSet
       findings.push({ ruleId: UNUSED_SUPPRESSION.id, offset: u.offset, message: u.message, severity: unusedSeverity as Severity });
     }
   }
+  const draft = split.comments.find((c) => c.text.includes(DRAFT_MARKER));
+  if (draft && on(DRAFT_FILE.id)) findings.push({ ruleId: DRAFT_FILE.id, offset: draft.offset, severity: settings.get(DRAFT_FILE.id) as Severity });
   findings.sort((a, b) => a.offset - b.offset);
 
   const diagnostics = findings.map((f) => {

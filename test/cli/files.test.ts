@@ -71,20 +71,23 @@ describe('new', () => {
     expect(next.stdout).toBe(`${path.join(dir, '0008_add_order_indexes.sql')}\n`);
   });
 
-  test('without --from the file is a draft that says so, and lint explains it until it holds SQL', async () => {
+  test('without --from the file is a draft: lint refuses it until its draft line is deleted, so it is never applied empty', async () => {
     const dir = writeMigrations(tempDir('cli-new-draft'), { '0001_users.sql': 'CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY);\n' });
     const created = await cli(['new', 'add orders', '--dir', dir]);
     expect(created.code).toBe(0);
     const file = path.join(dir, '0002_add_orders.sql');
-    expect(created.stderr).toBe(`${file} holds no SQL yet: lint and cdk synth report it as empty until you write its statements.\n`);
-    expect(fs.readFileSync(file, 'utf8')).toContain('-- Draft: write the statements of this migration below.');
+    expect(created.stderr).toContain(`${file} is a draft: write its statements, then delete its "-- dsql-migrations: draft" line`);
+    const draftLine = '-- dsql-migrations: draft: write the statements of this migration below, then delete this line.';
+    expect(fs.readFileSync(file, 'utf8')).toContain(draftLine);
 
-    // What the lint says about the draft today: one finding, on this file, that it holds no statement.
-    const draft = await cli(['lint', '--dir', dir, '--format', 'json']);
-    expect(JSON.parse(draft.stdout).diagnostics.map((d: { file: string; ruleId: string; message: string }) => `${d.file} ${d.ruleId} ${d.message}`)).toEqual([
-      `${file} empty-file file contains no SQL statements`,
-    ]);
+    // Even with a statement written, the draft line keeps it refused: lint names it, apply would refuse it too.
     fs.appendFileSync(file, 'CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY);\n');
+    const draft = await cli(['lint', '--dir', dir, '--format', 'json']);
+    expect(draft.code).toBe(1);
+    expect(JSON.parse(draft.stdout).diagnostics.map((d: { file: string; line: number; ruleId: string }) => `${d.file}:${d.line} ${d.ruleId}`)).toEqual([
+      `${file}:3 draft-file`,
+    ]);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`${draftLine}\n`, ''));
     expect((await cli(['lint', '--dir', dir])).code).toBe(0);
   });
 

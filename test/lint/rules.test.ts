@@ -228,6 +228,10 @@ const CASES: Record<string, { flagged: string[]; clean: string[] }> = {
     flagged: ['DROP TABLE t;', 'DROP INDEX i;', 'ALTER TABLE t DROP COLUMN c;'],
     clean: ['DROP TABLE IF EXISTS t;', 'ALTER TABLE t DROP COLUMN IF EXISTS c;'],
   },
+  'draft-file': {
+    flagged: ['-- 0002 add orders\n-- dsql-migrations: draft: write the statements of this migration below, then delete this line.\n', '-- dsql-migrations: draft\nCREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);'],
+    clean: ['-- This is an empty migration.', '-- 0002 add orders\nCREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);'],
+  },
   'unused-suppression': {
     flagged: ['-- dsql-migrations-ignore index-requires-async\nCREATE INDEX ASYNC i ON t (c);'],
     clean: ['-- dsql-migrations-ignore index-requires-async\nCREATE INDEX i ON t (c);'],
