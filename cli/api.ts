@@ -13,6 +13,7 @@ import { dsqlRegion } from './dsql-endpoint';
 import { dsqlConnector } from '../lambda/dsql-connection';
 import { postgresConnector } from '../lambda/postgres-connection';
 import { checkedMigrations } from '../src/check';
+import type { Dialect } from '../src/engine/dialect';
 import { readMigrationFolder } from '../src/engine/migration-folder';
 import { loadMigrations } from '../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine/runner';
@@ -53,6 +54,12 @@ export interface MigrationTarget {
   readonly region?: string;
   /** The DSQL database role. @default 'admin' */
   readonly user?: string;
+  /**
+   * The server's dialect: 'dsql' for a DSQL emulator that speaks PostgreSQL on localhost (files
+   * are sent as written, `CREATE INDEX ASYNC` included, and async jobs read from `sys.jobs`).
+   * @default 'dsql' for `endpoint`, else detected (DSQL when the `sys.jobs` view exists)
+   */
+  readonly dialect?: Dialect;
 }
 
 export interface ApplyMigrationsOptions extends MigrationTarget {
@@ -103,7 +110,12 @@ export async function migrationStatus(options: MigrationTarget): Promise<Migrati
   return readMigrationStatus(connectorFor(options).connect, migrations);
 }
 
-function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?: 'dsql' } {
+function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?: Dialect } {
+  const target = serverFor(options);
+  return options.dialect ? { ...target, dialect: options.dialect } : target;
+}
+
+function serverFor(options: MigrationTarget): { connect: ConnectFn; dialect?: Dialect } {
   const given = (['connectionString', 'client', 'endpoint'] as const).filter((k) => options[k] !== undefined);
   if (given.length !== 1) {
     throw new TypeError(`pass exactly one of connectionString, client or endpoint (got ${given.length === 0 ? 'none' : given.join(' and ')})`);

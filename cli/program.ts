@@ -35,6 +35,7 @@ Environment:
   ${TARGET_ENV.fallbackUrl.padEnd(28)}PostgreSQL URL when no other target is given
   ${'PGHOST, PGPORT, PGUSER...'.padEnd(28)}PostgreSQL as for psql, with no URL; PGPASSWORD also fills a URL without one
   ${TARGET_ENV.connectTimeout.padEnd(28)}seconds to wait for a server to answer (--connect-timeout, default 30)
+  ${TARGET_ENV.dialect.padEnd(28)}dsql for a local DSQL emulator that speaks PostgreSQL (--dialect)
   ${'AWS_REGION, AWS_PROFILE...'.padEnd(28)}region and credentials for DSQL (default credential chain)
   ${'NO_COLOR'.padEnd(28)}no colour (colour is only ever used on a terminal)
 
