@@ -231,7 +231,7 @@ function toRecord(r: Record<string, unknown>): MigrationRecord {
  * atomically and in one round trip.
  */
 export function recordStatement(
-  version: string, name: string, checksum: string, kind: 'migration' | 'baseline', appliedBy: string,
+  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted', appliedBy: string,
 ): { text: string; params: unknown[] } {
   return {
     text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5)),
