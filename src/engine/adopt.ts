@@ -70,6 +70,8 @@ export interface AdoptOptions {
   readonly owner?: string;
   /** How long to wait for a runner that holds the lease. @default 300000 */
   readonly lockWaitMs?: number;
+  /** Renew the lease from a connection of its own (false for a caller's single connection). @default true */
+  readonly leaseHeartbeat?: boolean;
 }
 
 export interface AdoptionResult {
@@ -115,7 +117,7 @@ export async function adoptHistory(connect: ConnectFn, migrations: ReadonlyArray
     if (isAdopted(await recorded())) return result(true, options.dryRun === true);
     if (options.dryRun) return result(false, true);
     await ensureTables(session);
-    lock = new LeaseLock(connect, { owner, waitMs: options.lockWaitMs });
+    lock = new LeaseLock(connect, { owner, waitMs: options.lockWaitMs, heartbeat: options.leaseHeartbeat });
     await lock.acquire();
     // A runner may have recorded files while this one waited for the lease.
     if (isAdopted(await recorded())) return result(true, false);
