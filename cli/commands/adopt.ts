@@ -36,11 +36,10 @@ export function registerAdopt(program: Command): void {
         output.info(`Nothing to adopt: ${options.from}'s history was adopted before; ${target.description} has records already.`);
         return;
       }
-      const verb = result.dryRun ? 'would record' : 'recorded';
       for (const m of result.adopted) output.result(`${result.dryRun ? 'would adopt' : 'adopted'}  ${m.version}  ${m.name}`);
       const n = result.adopted.length;
       output.info(
-        `${result.dryRun ? 'Dry run: ' : ''}${verb} ${n} file${plural(n)} from ${result.table} as adopted${result.dryRun ? '; nothing was written' : ''}. ` +
+        `${result.dryRun ? 'Dry run: would record' : 'Recorded'} ${n} file${plural(n)} from ${result.table} as adopted${result.dryRun ? '; nothing was written' : ''}. ` +
           `${result.pending.length} file${plural(result.pending.length)} after them ${result.pending.length === 1 ? 'is' : 'are'} left for apply.`,
       );
     }),
