@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
-import { ensureTables, inspectTables, MIGRATIONS_TABLE, readRecords, recordStatement, SqlSession } from './bookkeeping';
+import { ensureTables, inspectTables, MIGRATIONS_TABLE, readRecords, recordUnrun, SqlSession } from './bookkeeping';
 import { ConnectFn } from './connect';
-import { MigrationStateError, withRetries } from './errors';
+import { MigrationStateError } from './errors';
 import { LeaseLock } from './lock';
 import { Migration } from './migration-set';
 import { compareVersions, isVersion, versionKey } from './naming';
@@ -121,24 +121,7 @@ export async function adoptHistory(connect: ConnectFn, migrations: ReadonlyArray
     await lock.acquire();
     // A runner may have recorded files while this one waited for the lease.
     if (isAdopted(await recorded())) return result(true, false);
-    // Well under DSQL's 3,000 rows per transaction (dsql-facts §2).
-    for (let i = 0; i < adopted.length; i += 500) {
-      const batch = adopted.slice(i, i + 500);
-      await withRetries(async () => {
-        await session.query('BEGIN');
-        try {
-          for (const m of batch) {
-            const record = recordStatement(m.version, m.name, m.checksum, 'adopted', owner);
-            await session.query(record.text, record.params);
-          }
-          await lock!.confirm(session);
-          await session.query('COMMIT');
-        } catch (e) {
-          await session.query('ROLLBACK').catch(() => undefined);
-          throw e;
-        }
-      });
-    }
+    await recordUnrun(session, adopted, 'adopted', owner, (s) => lock!.confirm(s));
     return result(false, false);
   } finally {
     await lock?.release().catch(() => undefined);
