@@ -5,10 +5,10 @@
  */
 import { createHash } from 'crypto';
 import { postgresConnector } from '../lambda/postgres-connection';
+import { freshDatabase, queryRows } from './support/database';
 import { adoptHistory, AdoptOptions } from '../src/engine/adopt';
 import { parseMigrations } from '../src/engine/migration-set';
 import { applyMigrationSet, readMigrationStatus } from '../src/engine/runner';
-import { freshDatabase, queryRows } from './support/database';
 
 const FILES: Record<string, string> = {
   '0001_create_users.sql': 'CREATE TABLE users (id INT PRIMARY KEY);\n',
@@ -34,7 +34,7 @@ async function adopt(url: string, options: AdoptOptions, files = FILES) {
 }
 
 async function recorded(url: string): Promise<Array<[string, string]>> {
-  const rows = await queryRows(url, "SELECT version, kind FROM schema_migrations ORDER BY version").catch(() => []);
+  const rows = await queryRows(url, 'SELECT version, kind FROM schema_migrations ORDER BY version').catch(() => []);
   return rows.map((r) => [r.version, r.kind]);
 }
 

@@ -28,11 +28,15 @@ interface ToolTable {
 export const ADOPT_SOURCES: Record<AdoptSource, ToolTable> = {
   'flyway': { table: 'flyway_schema_history', schemas: ['$current', 'public'], columns: ['installed_rank', 'version', 'type', 'script', 'success'] },
   'golang-migrate': {
-    table: 'schema_migrations', schemas: ['public'], columns: ['version', 'dirty'],
+    table: 'schema_migrations',
+    schemas: ['public'],
+    columns: ['version', 'dirty'],
     renameHint: 'point golang-migrate at the new name with x-migrations-table=<name> in its database URL if it still runs',
   },
   'dbmate': {
-    table: 'schema_migrations', schemas: ['public'], columns: ['version'],
+    table: 'schema_migrations',
+    schemas: ['public'],
+    columns: ['version'],
     renameHint: 'point dbmate at the new name with --migrations-table <name> if it still runs',
   },
   'prisma': { table: '_prisma_migrations', schemas: ['$current', 'public'], columns: ['migration_name', 'finished_at', 'rolled_back_at', 'started_at'] },
