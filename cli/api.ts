@@ -13,12 +13,15 @@ import { dsqlRegion } from './dsql-endpoint';
 import { dsqlConnector } from '../lambda/dsql-connection';
 import { postgresConnector } from '../lambda/postgres-connection';
 import { checkedMigrations } from '../src/check';
+import { adoptHistory as adoptEngineHistory, AdoptionResult, AdoptSource } from '../src/engine/adopt';
+import type { Dialect } from '../src/engine/dialect';
 import { readMigrationFolder } from '../src/engine/migration-folder';
 import { loadMigrations } from '../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine/runner';
 import { MigrationStatus } from '../src/engine/status';
 import { RuleSetting } from '../src/lint';
 
+export type { AdoptionResult, AdoptSource } from '../src/engine/adopt';
 export type { Dialect } from '../src/engine/dialect';
 export type { Migration } from '../src/engine/migration-set';
 export type { AppliedMigration, RunnerEvent, RunResult } from '../src/engine/runner';
@@ -53,6 +56,12 @@ export interface MigrationTarget {
   readonly region?: string;
   /** The DSQL database role. @default 'admin' */
   readonly user?: string;
+  /**
+   * The server's dialect: 'dsql' for a DSQL emulator that speaks PostgreSQL on localhost (files
+   * are sent as written, `CREATE INDEX ASYNC` included, and async jobs read from `sys.jobs`).
+   * @default 'dsql' for `endpoint`, else detected (DSQL when the `sys.jobs` view exists)
+   */
+  readonly dialect?: Dialect;
 }
 
 export interface ApplyMigrationsOptions extends MigrationTarget {
@@ -103,7 +112,37 @@ export async function migrationStatus(options: MigrationTarget): Promise<Migrati
   return readMigrationStatus(connectorFor(options).connect, migrations);
 }
 
-function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?: 'dsql' } {
+export interface AdoptHistoryOptions extends MigrationTarget {
+  /** The tool whose history table to read: 'flyway', 'golang-migrate', 'dbmate', 'prisma' or 'drizzle'. */
+  readonly from: AdoptSource;
+  /** Its table, `name` or `schema.name`. @default the tool's own (golang-migrate's and dbmate's must be renamed first) */
+  readonly table?: string;
+  /** Check and return what would be recorded; write nothing. @default false */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * Records the files another tool applied as adopted, without running them, after checking its
+ * history against the files; rejects with a MigrationStateError (nothing recorded) when they
+ * disagree or an entry is dirty, failed or rolled back. The other tool's table is only read.
+ */
+export async function adoptHistory(options: AdoptHistoryOptions): Promise<AdoptionResult> {
+  const migrations = loadMigrations(options.migrationsPath);
+  return adoptEngineHistory(connectorFor(options).connect, migrations, {
+    from: options.from,
+    table: options.table,
+    dryRun: options.dryRun,
+    // A caller's client is the only connection: the lease is renewed between statements.
+    ...(options.client ? { leaseHeartbeat: false } : {}),
+  });
+}
+
+function connectorFor(options: MigrationTarget): { connect: ConnectFn; dialect?: Dialect } {
+  const target = serverFor(options);
+  return options.dialect ? { ...target, dialect: options.dialect } : target;
+}
+
+function serverFor(options: MigrationTarget): { connect: ConnectFn; dialect?: Dialect } {
   const given = (['connectionString', 'client', 'endpoint'] as const).filter((k) => options[k] !== undefined);
   if (given.length !== 1) {
     throw new TypeError(`pass exactly one of connectionString, client or endpoint (got ${given.length === 0 ? 'none' : given.join(' and ')})`);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { registerAdopt } from './commands/adopt';
 import { registerApply } from './commands/apply';
 import { registerFix } from './commands/fix';
 import { registerLint } from './commands/lint';
@@ -21,7 +22,7 @@ function packageVersion(): string {
 }
 
 const HELP_FOOTER = `
-Targets (status, plan, apply):
+Targets (status, plan, apply, adopt):
   --url postgres://user:password@host:5432/db   PostgreSQL (local development, tests, CI)
   --endpoint <id>.dsql.<region>.on.aws           Aurora DSQL: IAM token from the default AWS credential chain
   A flag wins over the environment; ${TARGET_ENV.url} or ${TARGET_ENV.endpoint} (not both) over ${TARGET_ENV.fallbackUrl},
@@ -35,6 +36,7 @@ Environment:
   ${TARGET_ENV.fallbackUrl.padEnd(28)}PostgreSQL URL when no other target is given
   ${'PGHOST, PGPORT, PGUSER...'.padEnd(28)}PostgreSQL as for psql, with no URL; PGPASSWORD also fills a URL without one
   ${TARGET_ENV.connectTimeout.padEnd(28)}seconds to wait for a server to answer (--connect-timeout, default 30)
+  ${TARGET_ENV.dialect.padEnd(28)}dsql for a local DSQL emulator that speaks PostgreSQL (--dialect)
   ${'AWS_REGION, AWS_PROFILE...'.padEnd(28)}region and credentials for DSQL (default credential chain)
   ${'NO_COLOR'.padEnd(28)}no colour (colour is only ever used on a terminal)
 
@@ -58,6 +60,7 @@ export function createProgram(): Command {
   registerStatus(program);
   registerPlan(program);
   registerApply(program);
+  registerAdopt(program);
   for (const command of program.commands) command.addHelpText('after', '\nExit codes: 0 success, 1 failure, 2 usage error. See dsql-migrations --help for targets and environment variables.');
   return program;
 }

@@ -22,6 +22,7 @@ export const TARGET_ENV = {
   endpoint: 'DSQL_MIGRATIONS_ENDPOINT',
   user: 'DSQL_MIGRATIONS_USER',
   connectTimeout: 'DSQL_MIGRATIONS_CONNECT_TIMEOUT',
+  dialect: 'DSQL_MIGRATIONS_DIALECT',
   /** libpq's variable: with no URL or endpoint, PostgreSQL at PGHOST (with PGPORT, PGUSER, PGPASSWORD, PGDATABASE). */
   pgHost: 'PGHOST',
 } as const;
@@ -40,6 +41,11 @@ export function addTargetOptions(command: Command): Command {
         .env(TARGET_ENV.connectTimeout)
         .argParser(parseSeconds)
         .default(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+    )
+    .addOption(
+      new Option('--dialect <dialect>', 'treat the server as DSQL (a local DSQL emulator speaking PostgreSQL) or PostgreSQL (default: DSQL for --endpoint, else detected)')
+        .choices(['dsql', 'postgresql'])
+        .env(TARGET_ENV.dialect),
     );
 }
 
@@ -55,6 +61,7 @@ interface TargetOptionValues {
   readonly region?: string;
   readonly user: string;
   readonly connectTimeout: number;
+  readonly dialect?: Dialect;
 }
 
 /**
@@ -64,6 +71,13 @@ interface TargetOptionValues {
  * part a URL leaves out from the PG* variables).
  */
 export function resolveTarget(command: Command, env: NodeJS.ProcessEnv = process.env): Target {
+  const target = resolveServer(command, env);
+  // An emulator on localhost cannot be told from PostgreSQL: the user says which it is.
+  const { dialect } = command.opts<TargetOptionValues>();
+  return dialect ? { ...target, dialect } : target;
+}
+
+function resolveServer(command: Command, env: NodeJS.ProcessEnv): Target {
   const o = command.opts<TargetOptionValues>();
   const source = (name: string) => command.getOptionValueSource(name);
   const fromCli = { url: source('url') === 'cli', endpoint: source('endpoint') === 'cli' };

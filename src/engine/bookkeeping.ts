@@ -1,4 +1,4 @@
-import { isRetryable, MigrationStateError, withRetries } from './errors';
+import { isRetryable, MigrationStateError, RetryOptions, withRetries } from './errors';
 import { DatabaseState, LedgerEntry, MigrationRecord } from './status';
 
 /** What the runner needs of a database connection; node-postgres' `Client` fits as it is. */
@@ -231,7 +231,7 @@ function toRecord(r: Record<string, unknown>): MigrationRecord {
  * atomically and in one round trip.
  */
 export function recordStatement(
-  version: string, name: string, checksum: string, kind: 'migration' | 'baseline', appliedBy: string,
+  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted', appliedBy: string,
 ): { text: string; params: unknown[] } {
   return {
     text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5)),
@@ -239,6 +239,34 @@ progress AS (DELETE FROM ${LEDGER_TABLE} WHERE version = $1)
 INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, $3, $4)`,
     params: [version, name, checksum, kind, appliedBy],
   };
+}
+
+/**
+ * Records files without running them (a baseline, or another tool's history): DML only, in
+ * batches well under DSQL's 3,000 rows per transaction (dsql-facts §2), each batch committed only
+ * while `confirm` finds the lease still held.
+ */
+export async function recordUnrun(
+  session: SqlSession, files: ReadonlyArray<{ readonly version: string; readonly name: string; readonly checksum: string }>,
+  kind: 'baseline' | 'adopted', owner: string, confirm: (session: SqlSession) => Promise<void>, retry?: RetryOptions,
+): Promise<void> {
+  for (let i = 0; i < files.length; i += 500) {
+    const batch = files.slice(i, i + 500);
+    await withRetries(async () => {
+      await session.query('BEGIN');
+      try {
+        for (const m of batch) {
+          const record = recordStatement(m.version, m.name, m.checksum, kind, owner);
+          await session.query(record.text, record.params);
+        }
+        await confirm(session);
+        await session.query('COMMIT');
+      } catch (e) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    }, retry);
+  }
 }
 
 /** Versions a runner (by owner) recorded, in the order it recorded them. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
 import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, SqlSession, StoredState } from './bookkeeping';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState } from './bookkeeping';
 import { dsqlTransactionProblem } from './classify';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect, translateForPostgres } from './dialect';
@@ -302,24 +302,7 @@ class Run {
   private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
     const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
-    // Well under DSQL's 3,000 rows per transaction (dsql-facts §2).
-    for (let i = 0; i < files.length; i += 500) {
-      const batch = files.slice(i, i + 500);
-      await withRetries(async () => {
-        await session.query('BEGIN');
-        try {
-          for (const m of batch) {
-            const record = recordStatement(m.version, m.name, m.checksum, 'baseline', this.owner);
-            await session.query(record.text, record.params);
-          }
-          await this.lock!.confirm(session);
-          await session.query('COMMIT');
-        } catch (e) {
-          await session.query('ROLLBACK').catch(() => undefined);
-          throw e;
-        }
-      }, this.retryOptions());
-    }
+    await recordUnrun(session, files, 'baseline', this.owner, (s) => this.lock!.confirm(s), this.retryOptions());
     this.log({ event: 'baseline', version: upTo, recorded: files.length });
     return readState(session);
   }

@@ -4,7 +4,7 @@ import { compareVersions, isVersion, latestVersion, versionKey } from './naming'
 /**
  * The state of one migration, comparing the files with the database (as Flyway's info service does):
  * - `applied`: recorded, and the file is unchanged (or was recorded before checksums were kept);
- * - `baseline`: recorded by `baselineVersion`, never run by the runner;
+ * - `baseline`: recorded by `baselineVersion` or adopted from another tool's history, never run by the runner;
  * - `pending`: not recorded, newer than every recorded version;
  * - `out-of-order`: not recorded, but older than the newest recorded version;
  * - `in-progress`: some statements committed, the file not yet recorded (DSQL commits DDL one by one);
@@ -68,7 +68,7 @@ export function computeStatus(migrations: ReadonlyArray<Migration>, db: Database
     const base = { version: m.version, name: m.name, fileName: m.fileName, checksum: m.checksum };
     if (record) {
       const changed = record.checksum !== null && record.checksum !== m.checksum;
-      const state: MigrationState = changed ? 'changed' : record.kind === 'baseline' ? 'baseline' : 'applied';
+      const state: MigrationState = changed ? 'changed' : record.kind === 'baseline' || record.kind === 'adopted' ? 'baseline' : 'applied';
       result.push({ ...base, state, recordedChecksum: record.checksum, appliedAt: record.appliedAt });
       continue;
     }
