@@ -54,6 +54,7 @@ const CAUSE_TEXT: Record<ExcessCause, string> = {
   'ledger-progress': 'ledger row moved inside each DML transaction that does not record its file',
   'ledger-cleanup': 'a transaction of bookkeeping only, or a ledger write beside a record (the record statement itself now clears the ledger)',
   'async-job': 'a DSQL async job id kept in schema_migrations_jobs (DSQL only: PostgreSQL starts no jobs)',
+  'lease-confirm': 'a query of its own checking the lease inside each DML transaction (folded into the ledger or record write when 0)',
 };
 
 /** Median over rounds of variant / floor in the same round: cancels drift between rounds. */
@@ -84,6 +85,7 @@ export function overheadModel(apply: ApplyMeasurement, variant: ApplyVariant): {
     const constant = Object.values(apply.roundTrips.constant).reduce((a, b) => a + b, 0);
     add('BEGIN/COMMIT around lone DML', x['dml-transaction'], u.roundTripMs);
     add('ledger writes inside DML transactions', x['ledger-progress'] + x['ledger-cleanup'], u.paramWriteMs);
+    add('lease checks inside DML transactions', x['lease-confirm'], u.roundTripMs);
     add('ledger intents, each committing on its own', x['ledger-intent'], u.writeCommitMs);
     add('records, each committing on its own', x.record - apply.roundTrips.recordsInTransaction, u.recordMs);
     add('records inside a DML transaction', apply.roundTrips.recordsInTransaction, Math.max(u.paramWriteMs, u.recordMs - flush));
