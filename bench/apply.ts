@@ -200,7 +200,7 @@ function kindOf(text: string, statementTexts: ReadonlySet<string>): QueryKind {
   if (/^(INSERT INTO|UPDATE|DELETE FROM) (public\.)?schema_migrations_progress\b/.test(text)) return 'ledger-write';
   if (/^WITH (lease AS [\s\S]*)?history AS/.test(text)) return 'record';
   if (/^INSERT INTO (public\.)?schema_migrations_jobs\b/.test(text)) return 'job';
-  if (/^SELECT owner FROM (public\.)?schema_migrations_lock WHERE id = \$1 AND owner = \$2/.test(text)) return 'confirm';
+  if (/^SELECT (owner FROM (public\.)?schema_migrations_lock WHERE id = \$1 AND owner = \$2|1 AS held WHERE EXISTS)/.test(text)) return 'confirm';
   if (text.includes('schema_migrations_lock')) return 'lock';
   if (text.includes('pg_backend_pid')) return 'instrumentation';
   return 'state';
