@@ -2,7 +2,7 @@ import { dsqlTransactionProblem } from './classify';
 import { Dialect, translateForPostgres } from './dialect';
 import { isIdempotentStatement } from './idempotency';
 import { Migration } from './migration-set';
-import { PlannedStatement } from './plan';
+import { PlannedStatement, TransactionUnit } from './plan';
 import { isSessionSetting, settingResets } from './session-settings';
 
 /**
@@ -40,6 +40,12 @@ export interface FileTransaction {
   readonly intentBefore: boolean;
   /** The file's record is written in this transaction (a file that ends in DML). */
   readonly recordsFile: boolean;
+  /**
+   * Consecutive DML statements the file wrote outside a block, sharing one transaction and one
+   * ledger move. If DSQL refuses the group for its size (54000), it rolled back whole and the
+   * runner sends its statements one transaction each (`oneByOne`).
+   */
+  readonly grouped: boolean;
   /** The ledger row moves past this transaction in the same commit (a `with-notes` transaction that does not record the file). */
   readonly ledgerInside: boolean;
   readonly statements: ReadonlyArray<SentStatement>;
@@ -55,7 +61,7 @@ export interface SentStatement {
 export function planFile(migration: Migration, from: number, dialect: Dialect): FilePlan {
   const planned = migration.units.flatMap((u) => u.statements);
   const sent = (statement: PlannedStatement): SentStatement => ({ statement, text: dialect === 'dsql' ? statement.text : translateForPostgres(statement.text) });
-  const units = migration.units.filter((u) => u.statements[0].index >= from);
+  const units = groupLoneDml(migration.units.filter((u) => u.statements[0].index >= from));
   const last = units[units.length - 1];
   // A file whose last transaction is DML records itself inside it: data and record commit together.
   const recordWithLast = last !== undefined && last.dmlOnly;
@@ -73,6 +79,7 @@ export function planFile(migration: Migration, from: number, dialect: Dialect): 
       intentBefore: !withNotes && !unit.statements.every((s) => isIdempotentStatement(s.text)),
       recordsFile,
       ledgerInside: withNotes && !recordsFile,
+      grouped: !unit.explicit && unit.statements.length > 1,
       statements: unit.statements.map(sent),
     };
   });
@@ -83,4 +90,42 @@ export function planFile(migration: Migration, from: number, dialect: Dialect): 
     resets: settingResets(planned),
     recordsAfter: !recordWithLast,
   };
+}
+
+/**
+ * At most this many lone DML statements share a transaction: DSQL limits a transaction to 3,000
+ * changed rows and 10 MiB (docs/dsql-facts.md §2), and a group it refuses is sent again one by one.
+ */
+export const DML_GROUP_SIZE = 50;
+
+/**
+ * Consecutive DML statements written outside a block share one transaction (DSQL allows any
+ * number of DML statements in a transaction, docs/dsql-facts.md §2): one BEGIN, COMMIT and ledger
+ * move for the group instead of one for each statement. The group commits whole or not at all, so
+ * a resumed file still starts at the first statement that did not commit.
+ */
+function groupLoneDml(units: ReadonlyArray<TransactionUnit>): TransactionUnit[] {
+  const out: TransactionUnit[] = [];
+  for (const unit of units) {
+    const previous = out[out.length - 1];
+    const lone = (u: TransactionUnit) => !u.explicit && u.dmlOnly;
+    if (previous && lone(previous) && lone(unit) && previous.statements.length < DML_GROUP_SIZE) {
+      out[out.length - 1] = { statements: [...previous.statements, ...unit.statements], explicit: false, dmlOnly: true };
+    } else {
+      out.push(unit);
+    }
+  }
+  return out;
+}
+
+/** A group DSQL refused for its size, as the one-statement transactions it was made of. */
+export function oneByOne(group: FileTransaction): FileTransaction[] {
+  const last = group.statements.length - 1;
+  return group.statements.map((s, i) => ({
+    ...group,
+    statements: [s],
+    grouped: false,
+    recordsFile: group.recordsFile && i === last,
+    ledgerInside: !(group.recordsFile && i === last),
+  }));
 }

@@ -8,7 +8,7 @@ import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, R
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
-import { FileTransaction, planFile } from './file-plan';
+import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { PlannedStatement } from './plan';
 import { selectWork } from './selection';
 import { changesRole } from './session-settings';
@@ -398,7 +398,7 @@ class Run {
           if (i > 0) await withRetries(note, this.retryOptions());
           throw new DeadlineReached();
         }
-        if (transaction.kind === 'with-notes') await this.runWithNotes(session, migration, transaction);
+        if (transaction.kind === 'with-notes') await this.runGroup(session, migration, transaction);
         else await this.runAlone(session, migration, transaction, uncertain);
         this.unitsRun++;
         uncertain = null;
@@ -441,6 +441,18 @@ class Run {
     const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
     await withRetries(() => this.asRunner(session, () => session.query(record.text, record.params)), this.retryOptions());
     this.ledger.delete(migration.version);
+  }
+
+  /** A DSQL refusal for size (54000) rolled the whole group back: its statements go one transaction each. */
+  private async runGroup(session: SqlSession, migration: Migration, transaction: FileTransaction): Promise<void> {
+    try {
+      await this.runWithNotes(session, migration, transaction);
+    } catch (e) {
+      // DSQL may refuse it at a statement or at COMMIT.
+      const code = e instanceof MigrationError ? e.sqlState : (e as { code?: string }).code;
+      if (!transaction.grouped || code !== '54000') throw e;
+      for (const single of oneByOne(transaction)) await this.runWithNotes(session, migration, single);
+    }
   }
 
   /**

@@ -1,9 +1,9 @@
 import * as path from 'path';
-import { FilePlan, planFile } from '../../src/engine/file-plan';
+import { FilePlan, oneByOne, planFile } from '../../src/engine/file-plan';
 import { loadMigrations, Migration, parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet, RunnerEvent } from '../../src/engine/runner';
 import { freshDatabase, queryRows } from '../support/database';
-import { instrumentedConnector, QueryLog } from '../support/sessions';
+import { FaultPlan, instrumentedConnector, QueryLog } from '../support/sessions';
 
 /** What a plan says the runner sends for a file: its statements, BEGIN/COMMIT, `ledger` and `record` writes, resets. */
 function planned(plan: FilePlan): string[] {
@@ -35,8 +35,7 @@ function sent(queries: ReadonlyArray<string>): string[] {
 }
 
 /** Applies the set through an instrumented session; returns the queries sent while each file was applied. */
-async function queriesPerFile(url: string, migrations: ReadonlyArray<Migration>): Promise<Map<string, string[]>> {
-  const log: QueryLog = { queries: [] };
+async function queriesPerFile(url: string, migrations: ReadonlyArray<Migration>, faults: FaultPlan = {}, log: QueryLog = { queries: [] }): Promise<Map<string, string[]>> {
   const perFile = new Map<string, string[]>();
   let from = 0;
   const onEvent = (e: RunnerEvent) => {
@@ -44,7 +43,7 @@ async function queriesPerFile(url: string, migrations: ReadonlyArray<Migration>)
     perFile.set(String(e.version), log.queries.slice(from));
     from = log.queries.length;
   };
-  await applyMigrationSet(instrumentedConnector(url, {}, log), migrations, { dialect: 'postgresql', strict: true, log: onEvent }).catch(() => undefined);
+  await applyMigrationSet(instrumentedConnector(url, faults, log), migrations, { dialect: 'postgresql', strict: true, log: onEvent }).catch(() => undefined);
   return perFile;
 }
 
@@ -60,9 +59,14 @@ const shapes = parseMigrations([
       'CREATE INDEX ASYNC IF NOT EXISTS plan_items_id ON plan_items (id);',
       "CALL sys.wait_for_job('none');",
       "INSERT INTO plan_items VALUES (3, 'three');",
+      "UPDATE plan_items SET note = 'trois' WHERE id = 3;",
     ].join('\n'),
   },
-  { fileName: '0101_later.sql', sql: 'CREATE TABLE IF NOT EXISTS plan_later (id INT);\nINSERT INTO plan_later VALUES (1);\nINSERT INTO plan_missing VALUES (1);\nINSERT INTO plan_later VALUES (2);' },
+  {
+    fileName: '0101_later.sql',
+    sql: 'CREATE TABLE IF NOT EXISTS plan_later (id INT);\nINSERT INTO plan_later VALUES (1);\nCREATE INDEX IF NOT EXISTS plan_later_id ON plan_later (id);\nINSERT INTO plan_missing VALUES (1);\nINSERT INTO plan_later VALUES (2);',
+  },
+  { fileName: '0102_group.sql', sql: 'CREATE TABLE plan_group (id INT PRIMARY KEY);\nINSERT INTO plan_group VALUES (1);\nINSERT INTO plan_group VALUES (2);\nINSERT INTO plan_group VALUES (3);' },
 ]);
 
 describe('the runner sends what planFile plans', () => {
@@ -80,9 +84,27 @@ describe('the runner sends what planFile plans', () => {
     expect((await queriesPerFile(url, migrations)).size).toBe(0);
     const [ledger] = await queryRows(url, 'SELECT next_statement FROM schema_migrations_progress');
     expect(ledger.next_statement).toBe(2);
+    expect(await queryRows(url, 'SELECT id FROM plan_later ORDER BY id')).toEqual([{ id: 1 }]);
     await queryRows(url, 'CREATE TABLE plan_missing (id INT)');
     const perFile = await queriesPerFile(url, migrations);
     expect(sent(perFile.get(shapes[1].version)!)).toEqual(planned(planFile(shapes[1], 2, 'postgresql')));
     expect(await queryRows(url, 'SELECT id FROM plan_later ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  test('a group of DML refused for its size (54000) rolls back whole and is sent one transaction per statement', async () => {
+    const migrations = [shapes[2]];
+    const clean: QueryLog = { queries: [] };
+    await queriesPerFile(await freshDatabase('file_plan_group_clean'), migrations, {}, clean);
+    const second = clean.queries.indexOf('INSERT INTO plan_group VALUES (2)') + 1;
+    expect(second).toBeGreaterThan(0);
+
+    const url = await freshDatabase('file_plan_group');
+    const perFile = await queriesPerFile(url, migrations, { inject: new Map([[second, { code: '54000', message: 'transaction row limit exceeded' }]]) });
+    const queries = sent(perFile.get(shapes[2].version)!);
+    const plan = planFile(shapes[2], 0, 'postgresql');
+    const afterRollback = queries.slice(queries.indexOf('ROLLBACK') + 1);
+    expect(afterRollback).toEqual(planned({ ...plan, replay: [], resets: [], recordsAfter: false, transactions: oneByOne(plan.transactions[1]) }));
+    expect(await queryRows(url, 'SELECT id FROM plan_group ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(await queryRows(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: shapes[2].version }]);
   });
 });
