@@ -5,10 +5,10 @@ import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE
 import { ConnectFn, reconnect } from './connect';
 import { Dialect } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
+import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
-import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { PlannedStatement } from './plan';
 import { selectWork } from './selection';
 import { changesRole } from './session-settings';

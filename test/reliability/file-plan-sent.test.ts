@@ -35,7 +35,9 @@ function sent(queries: ReadonlyArray<string>): string[] {
 }
 
 /** Applies the set through an instrumented session; returns the queries sent while each file was applied. */
-async function queriesPerFile(url: string, migrations: ReadonlyArray<Migration>, faults: FaultPlan = {}, log: QueryLog = { queries: [] }): Promise<Map<string, string[]>> {
+async function queriesPerFile(
+  url: string, migrations: ReadonlyArray<Migration>, faults: FaultPlan = {}, log: QueryLog = { queries: [] },
+): Promise<Map<string, string[]>> {
   const perFile = new Map<string, string[]>();
   let from = 0;
   const onEvent = (e: RunnerEvent) => {

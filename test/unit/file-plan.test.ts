@@ -59,7 +59,7 @@ const rows: Record<string, Row> = {
     plan: ['alone: intent BEGIN 2 COMMIT', 'with-notes: BEGIN 4 record COMMIT'],
   },
   'a resumed file starts at its first transaction from the position and makes its session settings again': {
-    sql: "SET search_path = app;\nCREATE TABLE t (id INT);\nINSERT INTO t VALUES (1);\nCREATE TABLE IF NOT EXISTS u (id INT);\nINSERT INTO t VALUES (2);",
+    sql: 'SET search_path = app;\nCREATE TABLE t (id INT);\nINSERT INTO t VALUES (1);\nCREATE TABLE IF NOT EXISTS u (id INT);\nINSERT INTO t VALUES (2);',
     from: 4,
     plan: ['replay 1', 'with-notes: BEGIN 5 record COMMIT', 'RESET search_path'],
   },
