@@ -2,6 +2,8 @@
  * Turns the measurements into the results table (targets judged next to the figures) and the
  * detail sections of docs/benchmarks.md.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApplyMeasurement, ApplyVariant, ExcessCause } from './apply';
 import { CorpusStats } from './corpus-stats';
 import { LambdaMeasurement } from './lambda';
@@ -482,5 +484,12 @@ export function renderDocument(r: BenchResults): string {
     '',
     detailSections(r),
     closingTheGaps(r),
+    beforeAndAfter(),
   ].join('\n');
+}
+
+/** Figures measured before and after engine changes: kept by hand in bench/history.md, copied here as they are. */
+function beforeAndAfter(): string {
+  const file = path.join(__dirname, 'history.md');
+  return fs.existsSync(file) ? `${fs.readFileSync(file, 'utf8').trimEnd()}\n` : '';
 }
