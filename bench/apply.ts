@@ -165,7 +165,9 @@ export type ExcessCause =
   /** A transaction of bookkeeping only (no statement of the file), or a ledger write beside a record. */
   | 'ledger-cleanup'
   /** A DSQL async job id kept in the jobs table (only on DSQL: PostgreSQL starts no jobs). */
-  | 'async-job';
+  | 'async-job'
+  /** A query of its own that checks the lease inside a file's transaction. */
+  | 'lease-confirm';
 
 export interface FileRoundTrips {
   readonly version: string;
@@ -188,15 +190,17 @@ export interface RoundTrips {
   readonly nonIdempotentDdl: number;
 }
 
-type QueryKind = 'statement' | 'begin' | 'commit' | 'ledger-write' | 'record' | 'job' | 'lock' | 'state' | 'instrumentation';
+type QueryKind = 'statement' | 'begin' | 'commit' | 'ledger-write' | 'record' | 'job' | 'confirm' | 'lock' | 'state' | 'instrumentation';
 
 function kindOf(text: string, statementTexts: ReadonlySet<string>): QueryKind {
   if (statementTexts.has(text)) return 'statement';
   if (/^BEGIN$/i.test(text)) return 'begin';
   if (/^COMMIT$/i.test(text)) return 'commit';
-  if (/^(INSERT INTO|UPDATE|DELETE FROM) schema_migrations_progress\b/.test(text)) return 'ledger-write';
-  if (/^WITH history AS/.test(text)) return 'record';
-  if (/^INSERT INTO schema_migrations_jobs\b/.test(text)) return 'job';
+  // The runner's tables are named with their schema.
+  if (/^(INSERT INTO|UPDATE|DELETE FROM) (public\.)?schema_migrations_progress\b/.test(text)) return 'ledger-write';
+  if (/^WITH (lease AS [\s\S]*)?history AS/.test(text)) return 'record';
+  if (/^INSERT INTO (public\.)?schema_migrations_jobs\b/.test(text)) return 'job';
+  if (/^SELECT (owner FROM (public\.)?schema_migrations_lock WHERE id = \$1 AND owner = \$2|1 AS held WHERE EXISTS)/.test(text)) return 'confirm';
   if (text.includes('schema_migrations_lock')) return 'lock';
   if (text.includes('pg_backend_pid')) return 'instrumentation';
   return 'state';
@@ -213,7 +217,7 @@ async function countRoundTrips(url: string, migrations: ReadonlyArray<Migration>
   if (boundaries.length !== migrations.length) throw new Error(`instrumented run applied ${boundaries.length} of ${migrations.length} files`);
 
   const statementTexts = new Set(floorStatements(migrations).filter((t) => !/^(BEGIN|COMMIT)$/i.test(t)));
-  const excess: Record<ExcessCause, number> = { 'record': 0, 'ledger-intent': 0, 'dml-transaction': 0, 'ledger-progress': 0, 'ledger-cleanup': 0, 'async-job': 0 };
+  const excess: Record<ExcessCause, number> = { 'record': 0, 'ledger-intent': 0, 'dml-transaction': 0, 'ledger-progress': 0, 'ledger-cleanup': 0, 'async-job': 0, 'lease-confirm': 0 };
   const constant: Record<string, number> = {};
   const perFile: FileRoundTrips[] = [];
   let recordsInTransaction = 0;
@@ -255,6 +259,8 @@ async function countRoundTrips(url: string, migrations: ReadonlyArray<Migration>
       engine++;
       if (kind === 'job') {
         excess['async-job']++;
+      } else if (kind === 'confirm') {
+        excess['lease-confirm']++;
       } else if (kind === 'begin') {
         tx = { kinds: [], explicit: false };
       } else if (kind === 'commit') {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { Dialect, translateForPostgres } from '../../src/engine/dialect';
+import { Dialect } from '../../src/engine/dialect';
+import { FilePlan, planFile } from '../../src/engine/file-plan';
 import { Migration } from '../../src/engine/migration-set';
-import { PlannedStatement } from '../../src/engine/plan';
 import { detectDialect, MigrationStateError, readMigrationStatus } from '../../src/engine/runner';
 import { selectWork as selectEngineWork } from '../../src/engine/selection';
 import { MigrationStatus } from '../../src/engine/status';
@@ -30,37 +30,6 @@ export function selectWork(migrations: ReadonlyArray<Migration>, statuses: Reado
   }
 }
 
-/** One transaction as the runner sends it. */
-export interface PlannedTransaction {
-  /** True when the runner wraps it in BEGIN ... COMMIT; false for one DDL statement on its own (autocommit). */
-  readonly block: boolean;
-  /** True when the file's record is written in this transaction (a file that ends in DML). */
-  readonly recordsFile: boolean;
-  readonly statements: ReadonlyArray<{ readonly statement: PlannedStatement; readonly text: string | undefined }>;
-}
-
-export interface FilePlan {
-  readonly transactions: PlannedTransaction[];
-  /** True when the file is recorded after its last transaction, in a transaction of its own. */
-  readonly recordsAfter: boolean;
-}
-
-/** A file's transactions from `from` on, with each statement as the target's dialect receives it. */
-export function fileTransactions(migration: Migration, from: number, dialect: Dialect): FilePlan {
-  const units = migration.units.filter((u) => u.statements[0].index >= from);
-  const last = units[units.length - 1];
-  const recordWithLast = last !== undefined && last.dmlOnly;
-  const transactions = units.map((u) => {
-    const recordsFile = recordWithLast && u === last;
-    return {
-      block: u.explicit || u.dmlOnly || recordsFile,
-      recordsFile,
-      statements: u.statements.map((statement) => ({ statement, text: dialect === 'dsql' ? statement.text : translateForPostgres(statement.text) })),
-    };
-  });
-  return { transactions, recordsAfter: !recordWithLast };
-}
-
 export function registerPlan(program: Command): void {
   addPolicyOptions(
     addTargetOptions(
@@ -77,7 +46,7 @@ export function registerPlan(program: Command): void {
       const dialect = await targetDialect(target);
       const statuses = await readMigrationStatus(target.connect, migrations);
       const selection = selectWork(migrations, statuses, options);
-      const planned = selection.files.map((f) => ({ ...f, ...fileTransactions(f.migration, f.from, dialect) }));
+      const planned = selection.files.map((f) => ({ ...f, ...planFile(f.migration, f.from, dialect) }));
       // Counted as apply counts them: every statement of the file from the resume point, BEGIN and COMMIT included.
       const statementCount = planned.reduce((n, f) => n + f.migration.statements.length - f.from, 0);
 
@@ -94,6 +63,9 @@ export function registerPlan(program: Command): void {
             resumeAtStatement: f.from + 1,
             transactions: f.transactions.map((t) => ({
               block: t.block,
+              kind: t.kind,
+              ledgerIntentBefore: t.intentBefore,
+              ledgerInside: t.ledgerInside,
               recordsFile: t.recordsFile,
               statements: t.statements.map(({ statement, text }) => ({
                 number: statement.index + 1,
@@ -122,7 +94,7 @@ export function registerPlan(program: Command): void {
         const last = selection.baseline[selection.baseline.length - 1].version;
         output.result(`\n-- Baseline: records ${first}..${last} (${selection.baseline.length} file${plural(selection.baseline.length)}) in schema_migrations without running them.`);
       }
-      for (const f of planned) output.result(`\n${renderFile(f.migration, f.from, f.transactions, f.recordsAfter)}`);
+      for (const f of planned) output.result(`\n${renderFile(f.migration, f)}`);
     }),
   );
 }
@@ -138,9 +110,14 @@ async function targetDialect(target: Target): Promise<Dialect> {
 }
 
 /** A file's part of the plan as SQL with comments: it reads like the script that will run. */
-function renderFile(migration: Migration, from: number, transactions: ReadonlyArray<PlannedTransaction>, recordsAfter: boolean): string {
+function renderFile(migration: Migration, plan: FilePlan): string {
+  const { from, transactions, recordsAfter } = plan;
   const lines = [`-- ${migration.fileName}${from > 0 ? `: resumes at statement ${from + 1} (statements 1-${from} were committed by an earlier run)` : ''}`];
+  for (const { statement, text } of plan.replay) {
+    if (text !== undefined) lines.push(`-- statement ${statement.index + 1}, line ${statement.line}: session setting made again for the resumed file`, `${text};`);
+  }
   for (const t of transactions) {
+    if (t.intentBefore) lines.push('-- notes in the progress ledger that the next transaction may commit (it cannot be repeated)');
     if (t.block) lines.push('BEGIN;');
     for (const { statement, text } of t.statements) {
       const where = `statement ${statement.index + 1}, line ${statement.line}`;
@@ -152,8 +129,10 @@ function renderFile(migration: Migration, from: number, transactions: ReadonlyAr
       lines.push(`${text};`);
     }
     if (t.recordsFile) lines.push(`-- records ${migration.version} in schema_migrations in this transaction`);
+    if (t.ledgerInside) lines.push('-- moves the progress ledger past these statements in this transaction');
     if (t.block) lines.push('COMMIT;');
   }
+  if (plan.resets.length > 0) lines.push('-- ends the file\'s session settings', ...plan.resets.map((r) => `${r};`));
   if (recordsAfter) lines.push(`-- records ${migration.version} in schema_migrations`);
   return lines.join('\n');
 }

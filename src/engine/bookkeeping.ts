@@ -226,18 +226,32 @@ function toRecord(r: Record<string, unknown>): MigrationRecord {
   };
 }
 
+/** A condition a bookkeeping write must meet, its parameters numbered from `firstParam` (the lease check). */
+export type WriteGuard = (firstParam: number) => { readonly sql: string; readonly params: ReadonlyArray<unknown> };
+
 /**
  * One statement that records a file, appends it to the history and clears its ledger row,
- * atomically and in one round trip.
+ * atomically and in one round trip. With a guard, it writes nothing unless the guard holds,
+ * and returns the recorded version (no row: the guard failed).
  */
 export function recordStatement(
-  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted', appliedBy: string,
+  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted', appliedBy: string, guard?: WriteGuard,
 ): { text: string; params: unknown[] } {
-  return {
-    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5)),
+  const params: unknown[] = [version, name, checksum, kind, appliedBy];
+  if (!guard) {
+    return {
+      text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) VALUES ($1, $3, $5)),
 progress AS (DELETE FROM ${LEDGER_TABLE} WHERE version = $1)
 INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, $3, $4)`,
-    params: [version, name, checksum, kind, appliedBy],
+      params,
+    };
+  }
+  const check = guard(params.length + 1);
+  return {
+    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) SELECT $1::text, $3::text, $5::text WHERE ${check.sql}),
+progress AS (DELETE FROM ${LEDGER_TABLE} WHERE version = $1::text AND ${check.sql})
+INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) SELECT $1::text, $2::text, $3::text, $4::text WHERE ${check.sql} RETURNING version`,
+    params: [...params, ...check.params],
   };
 }
 

@@ -1,18 +1,17 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
 import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState } from './bookkeeping';
-import { dsqlTransactionProblem } from './classify';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState, WriteGuard } from './bookkeeping';
 import { ConnectFn, reconnect } from './connect';
-import { Dialect, translateForPostgres } from './dialect';
+import { Dialect } from './dialect';
 import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
-import { isIdempotentStatement } from './idempotency';
+import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
-import { PlannedStatement, TransactionUnit } from './plan';
+import { PlannedStatement } from './plan';
 import { selectWork } from './selection';
-import { changesRole, isSessionSetting, settingResets } from './session-settings';
+import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
 
@@ -366,39 +365,34 @@ class Run {
       uncertain = entry.uncertainStatement;
       this.log({ event: 'resume', version: migration.version, fromStatement: from + 1 });
     }
+    const plan = planFile(migration, from, this.dialect!);
     const planned = migration.units.flatMap((u) => u.statements);
-    const units = migration.units.filter((u) => u.statements[0].index >= from);
-    const last = units[units.length - 1];
-    // A file whose last transaction is DML records itself inside it: data and record commit together.
-    const recordWithLast = last !== undefined && last.dmlOnly;
-    const resets = settingResets(planned);
-    let current = units[0]?.statements[0] ?? planned[planned.length - 1];
+    let current = plan.transactions[0]?.statements[0].statement ?? planned[planned.length - 1];
     try {
-      // A resumed file runs in a new session: its earlier session settings are made again first.
-      for (const statement of planned.filter((s) => s.index < from && isSessionSetting(s.text))) await this.send(session, migration, statement);
-      for (const unit of units) {
-        current = unit.statements[0];
+      for (const { statement, text } of plan.replay) await this.send(session, migration, statement, text);
+      for (const [i, transaction] of plan.transactions.entries()) {
+        current = transaction.statements[0].statement;
         await this.checkpoint();
         // At least one transaction per run, so that every invocation makes progress.
         if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
           // Idempotent statements leave no ledger entry; note how far this file got, or the next
           // run would start it over and, with the same budget, never get further.
-          const next = unit.statements[0].index;
-          const note = () => this.asRunner(session, () => this.writeLedger(session, migration, next, null));
-          if (unit !== units[0]) await withRetries(note, this.retryOptions());
+          const note = () => this.asRunner(session, () => this.writeLedger(session, migration, current.index, null));
+          if (i > 0) await withRetries(note, this.retryOptions());
           throw new DeadlineReached();
         }
-        await this.runUnit(session, migration, unit, recordWithLast && unit === last, uncertain);
+        if (transaction.kind === 'with-notes') await this.runGroup(session, migration, transaction);
+        else await this.runAlone(session, migration, transaction, uncertain);
         this.unitsRun++;
         uncertain = null;
       }
-      await this.resetSettings(session, resets);
-      if (!recordWithLast) {
+      await this.resetSettings(session, plan.resets);
+      if (plan.recordsAfter) {
         await this.checkpoint();
         await this.record(session, migration);
       }
     } catch (e) {
-      if (resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, resets).catch(() => undefined);
+      if (plan.resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, plan.resets).catch(() => undefined);
       throw namingTheFile(e, migration, current);
     }
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
@@ -432,38 +426,45 @@ class Run {
     this.ledger.delete(migration.version);
   }
 
-  private async runUnit(
-    session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
-  ): Promise<void> {
-    // The runner's notes are one more DML write: never added to a transaction DSQL would then
-    // refuse (dsql-facts §2), such as a `BEGIN; CREATE ...; COMMIT;` block.
-    const count = (kind: string) => unit.statements.filter((s) => s.kind === kind).length;
-    const notesFit = dsqlTransactionProblem(count('ddl'), count('dml') + 1) === undefined;
-    if (!notesFit || !(unit.explicit || unit.dmlOnly || withRecord)) {
-      await this.runAlone(session, migration, unit, uncertain);
-      return;
+  /** A DSQL refusal for size (54000) rolled the whole group back: its statements go one transaction each. */
+  private async runGroup(session: SqlSession, migration: Migration, transaction: FileTransaction): Promise<void> {
+    try {
+      await this.runWithNotes(session, migration, transaction);
+    } catch (e) {
+      // DSQL may refuse it at a statement or at COMMIT.
+      const code = e instanceof MigrationError ? e.sqlState : (e as { code?: string }).code;
+      if (!transaction.grouped || code !== '54000') throw e;
+      for (const single of oneByOne(transaction)) await this.runWithNotes(session, migration, single);
     }
-    // A DML transaction moves the ledger (or records the file) in the same commit, so its rows are
-    // never written twice, whatever happens after.
-    const after = unit.statements[unit.statements.length - 1].index + 1;
+  }
+
+  /**
+   * A DML transaction (or a block without DDL) moves the ledger, or records the file, in the same
+   * commit, so its rows are never written twice, whatever happens after. The lease check is a
+   * condition of that write: one query for all of the runner's notes.
+   */
+  private async runWithNotes(session: SqlSession, migration: Migration, transaction: FileTransaction): Promise<void> {
+    const statements = transaction.statements;
+    const after = statements[statements.length - 1].statement.index + 1;
     let jobs: StartedJob[] = [];
     await withRetries(
       () =>
         this.inTransaction(session, async () => {
           jobs = [];
-          for (const statement of unit.statements) jobs.push(...(await this.send(session, migration, statement)));
+          for (const { statement, text } of statements) jobs.push(...(await this.send(session, migration, statement, text)));
           if (this.roleChanged) await session.query('SET LOCAL ROLE NONE');
-          await this.lock!.confirm(session);
-          if (withRecord) {
-            const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
-            await session.query(record.text, record.params);
+          const guard = (first: number) => this.lock!.condition(first);
+          if (transaction.recordsFile) {
+            const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner, guard);
+            const { rows } = await session.query(record.text, record.params);
+            if (rows.length === 0) this.lock!.takenOver();
           } else {
-            await this.writeLedger(session, migration, after, null);
+            await this.writeLedger(session, migration, after, null, guard);
           }
         }),
       this.retryOptions(),
     );
-    if (withRecord) this.ledger.delete(migration.version);
+    if (transaction.recordsFile) this.ledger.delete(migration.version);
     await this.recordJobs(session, migration, jobs);
   }
 
@@ -471,20 +472,19 @@ class Run {
    * A statement outside any block (DSQL: one DDL per transaction), or a block holding DDL: its
    * own transaction, with the runner's notes written before and after it, never inside.
    */
-  private async runAlone(session: SqlSession, migration: Migration, unit: TransactionUnit, uncertain: number | null): Promise<void> {
-    const first = unit.statements[0];
-    const idempotent = unit.statements.every((s) => isIdempotentStatement(s.text));
-    if (!idempotent) {
+  private async runAlone(session: SqlSession, migration: Migration, transaction: FileTransaction, uncertain: number | null): Promise<void> {
+    const first = transaction.statements[0].statement;
+    if (transaction.intentBefore) {
       // Intent first: if the connection drops before the commit is confirmed, the next run knows
       // that this unit may have committed, and that all before it did.
       await withRetries(() => this.asRunner(session, () => this.writeLedger(session, migration, first.index, first.index)), this.retryOptions());
     }
     try {
       const jobs = await withRetries(async () => {
-        if (!unit.explicit) return this.send(session, migration, first);
+        if (!transaction.block) return this.send(session, migration, first, transaction.statements[0].text);
         const started: StartedJob[] = [];
         await this.inTransaction(session, async () => {
-          for (const statement of unit.statements) started.push(...(await this.send(session, migration, statement)));
+          for (const { statement, text } of transaction.statements) started.push(...(await this.send(session, migration, statement, text)));
         });
         return started;
       }, this.retryOptions());
@@ -496,7 +496,7 @@ class Run {
         // there: it committed. Take it as done rather than fail on "already exists".
         this.log({ event: 'uncertain-statement-done', version: migration.version, statement: first.index + 1, code: cause.sqlState });
       } else {
-        if (cause && !idempotent) {
+        if (cause && transaction.intentBefore) {
           // The statement definitely did not commit: clear the intent so it can be fixed and re-run.
           await this.asRunner(session, () => this.writeLedger(session, migration, first.index, null)).catch(() => undefined);
         }
@@ -506,8 +506,7 @@ class Run {
   }
 
   /** Sends one statement; returns the DSQL async jobs it started (for an async statement without a job id, its object only). */
-  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement): Promise<StartedJob[]> {
-    const text = this.dialect === 'dsql' ? statement.text : translateForPostgres(statement.text);
+  private async send(session: SqlSession, migration: Migration, statement: PlannedStatement, text: string | undefined): Promise<StartedJob[]> {
     if (text === undefined) return [];
     let rows: Array<Record<string, unknown>>;
     try {
@@ -546,16 +545,32 @@ class Run {
     }
   }
 
-  private async writeLedger(session: SqlSession, migration: Migration, next: number, uncertain: number | null): Promise<void> {
+  /**
+   * Moves the file's ledger row (or creates it). With a guard (the lease check), a write the guard
+   * stops changes no row: the lease was taken over.
+   */
+  private async writeLedger(session: SqlSession, migration: Migration, next: number, uncertain: number | null, guard?: WriteGuard): Promise<void> {
     const hash = prefixHash(migration, uncertain ?? next - 1);
-    const params = [migration.version, next, hash, uncertain];
+    const params: unknown[] = [migration.version, next, hash, uncertain];
+    const check = guard?.(params.length + 1);
+    const condition = check ? ` AND ${check.sql}` : '';
+    if (check) params.push(...check.params);
     if (this.ledger.has(migration.version)) {
       const { rows } = await session.query(
-        `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1 RETURNING version`,
+        `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1${condition} RETURNING version`,
         params,
       );
       // Only another runner removes a ledger row this run is writing: it recorded the file.
-      if (rows.length === 0) throw new LeaseLostError(this.owner, `another runner recorded ${migration.fileName} meanwhile`);
+      if (rows.length === 0) {
+        if (check) this.lock!.takenOver();
+        throw new LeaseLostError(this.owner, `another runner recorded ${migration.fileName} meanwhile`);
+      }
+    } else if (check) {
+      const { rows } = await session.query(
+        `INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) SELECT $1::text, $2::int, $3::text, $4::int WHERE ${check.sql} RETURNING version`,
+        params,
+      );
+      if (rows.length === 0) this.lock!.takenOver();
     } else {
       await session.query(`INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) VALUES ($1, $2, $3, $4)`, params);
     }

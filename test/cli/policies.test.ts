@@ -115,13 +115,15 @@ test('plan shows DSQL-only statements as PostgreSQL gets them: ASYNC dropped, IA
 test('a file stopped halfway: plan shows where apply resumes', async () => {
   const url = await freshDatabase('cli_resume');
   const dir = writeMigrations(tempDir('cli-resume'), {
-    '0001_two.sql': 'CREATE TABLE IF NOT EXISTS a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\nINSERT INTO nope VALUES (1);\n',
+    // The comment keeps the INSERTs in transactions of their own (consecutive DML would share one).
+    '0001_two.sql': "CREATE TABLE IF NOT EXISTS a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\nCOMMENT ON TABLE a IS 'rows';\nINSERT INTO nope VALUES (1);\n",
   });
   expect((await cli(['apply', '--dir', dir, '--url', url])).code).toBe(1);
   const plan = await cli(['plan', '--dir', dir, '--url', url]);
   expect(plan.code).toBe(0);
   expect(plan.stdout).toContain('-- 0001_two.sql: resumes at statement 3 (statements 1-2 were committed by an earlier run)');
   expect(plan.stdout).not.toContain('INSERT INTO a VALUES');
+  expect(plan.stdout).toContain("COMMENT ON TABLE a IS 'rows';");
   const status = await cli(['status', '--dir', dir, '--url', url]);
   expect(status.stdout).toMatch(/^0001 +two +in-progress \(2 statements done\)$/m);
 });

@@ -135,9 +135,10 @@ describe('half-applied files', () => {
   });
 
   test('editing a statement that already committed in a half-applied file is refused', async () => {
-    const broken = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (1);\nINSERT INTO missing_table VALUES (1);' };
-    await expect(apply(url, broken)).rejects.toThrow(/statement 3 failed/);
-    const rewritten = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (10);\nINSERT INTO log VALUES (2);' };
+    // The index between the INSERTs keeps them in transactions of their own (consecutive DML would share one).
+    const broken = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (1);\nCREATE INDEX IF NOT EXISTS log_id ON log (id);\nINSERT INTO missing_table VALUES (1);' };
+    await expect(apply(url, broken)).rejects.toThrow(/statement 4 failed/);
+    const rewritten = { '0001_log.sql': 'CREATE TABLE log (id INT PRIMARY KEY);\nINSERT INTO log VALUES (10);\nCREATE INDEX IF NOT EXISTS log_id ON log (id);\nINSERT INTO log VALUES (2);' };
     await expect(apply(url, rewritten)).rejects.toThrow('0001_log.sql was half-applied (statements 1-2 committed) and those statements have changed since');
   });
 });
