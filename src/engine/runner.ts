@@ -5,7 +5,7 @@ import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE
 import { dsqlTransactionProblem } from './classify';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect, translateForPostgres } from './dialect';
-import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
+import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
 import { isIdempotentStatement } from './idempotency';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
@@ -19,6 +19,7 @@ import { dsqlStrictSession } from './strict';
 export { SqlSession } from './bookkeeping';
 export type { ConnectFn } from './connect';
 export { MigrationError, MigrationStateError } from './errors';
+export type { RunProgress } from './errors';
 export { LeaseLostError } from './lock';
 
 /** The run stopped because its caller asked (Ctrl-C in the CLI): its lease is released, and the next run resumes. */
@@ -159,6 +160,8 @@ class Run {
   private readonly log: (event: RunnerEvent) => void;
   private readonly owner: string;
   private readonly applied: AppliedMigration[] = [];
+  /** The file being applied, named by the error of a run that fails in it. */
+  private applying: Migration | undefined;
   private readonly asyncJobs: string[] = [];
   private pendingJobs: string[] = [];
   private databaseAhead = false;
@@ -206,6 +209,8 @@ class Run {
           await raw.end().catch(() => undefined);
         }
       }
+    } catch (e) {
+      throw withProgress(e, { applied: this.applied, failedFile: this.applying?.fileName });
     } finally {
       signal?.removeEventListener('abort', interrupt);
       await this.lock?.release().catch(() => undefined);
@@ -267,6 +272,7 @@ class Run {
     } catch (e) {
       if (!(e instanceof DeadlineReached)) throw e;
       this.stoppedByDeadline = true;
+      this.applying = undefined;
       this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
     }
     await lock.release();
@@ -368,6 +374,7 @@ class Run {
 
   private async applyFile(session: SqlSession, migration: Migration): Promise<void> {
     const started = Date.now();
+    this.applying = migration;
     const entry = this.ledger.get(migration.version);
     let from = 0;
     let uncertain: number | null = null;
@@ -420,6 +427,7 @@ class Run {
     }
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
     this.applied.push(applied);
+    this.applying = undefined;
     this.log({ event: 'migration-applied', ...applied });
   }
 
