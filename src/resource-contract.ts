@@ -142,9 +142,9 @@ export function invocationBudgetMs(handlerTimeoutSeconds: number): number {
 
 /** The budget the construct set in the handler's environment. */
 export function budgetFromEnvironment(env: Readonly<Record<string, string | undefined>>): number {
-  const value = Number(env[BUDGET_ENV]);
-  if (env[BUDGET_ENV] === undefined || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${BUDGET_ENV} must be a whole number of milliseconds, got ${JSON.stringify(env[BUDGET_ENV])}`);
+  const value = env[BUDGET_ENV];
+  if (value === undefined || !/^\d+$/.test(value)) {
+    throw new Error(`${BUDGET_ENV} must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
   }
-  return value;
+  return Number(value);
 }
