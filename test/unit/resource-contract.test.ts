@@ -1,5 +1,6 @@
 import {
-  ATTRIBUTES, BUDGET_ENV, budgetFromEnvironment, HANDLED, invocationBudgetMs, MigrationsResourceProperties, policyOf, resourceData, resourceProperties, ResourceInput,
+  ATTRIBUTES, BUDGET_ENV, budgetFromEnvironment, HANDLED, invocationBudgetMs, MigrationsResourceProperties,
+  policyOf, resourceData, resourceProperties, ResourceInput,
 } from '../../src/resource-contract';
 
 const required: ResourceInput = {
