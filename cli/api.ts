@@ -24,7 +24,7 @@ import { RuleSetting } from '../src/lint';
 export type { AdoptionResult, AdoptSource } from '../src/engine/adopt';
 export type { Dialect } from '../src/engine/dialect';
 export type { Migration } from '../src/engine/migration-set';
-export type { AppliedMigration, RunnerEvent, RunResult } from '../src/engine/runner';
+export type { AppliedMigration, RunnerEvent, RunProgress, RunResult } from '../src/engine/runner';
 export type { MigrationState, MigrationStatus } from '../src/engine/status';
 // Classes, so that callers can tell failures apart with instanceof.
 export { MigrationValidationError } from '../src/engine/migration-set';

@@ -3,11 +3,13 @@
 import * as path from 'path';
 import { App, CfnOutput, Stack, StackProps, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DsqlDatabase } from '../src';
+import { DsqlDatabase, DsqlMigrationsOptions } from '../src';
 
 export interface ExampleStackProps extends StackProps {
   /** @default the repository's migrations/ folder */
   readonly migrationsPath?: string;
+  /** The other options of the migrations (the tests drive each one through the handler). */
+  readonly migrations?: Omit<DsqlMigrationsOptions, 'migrationsPath'>;
 }
 
 export class ExampleStack extends Stack {
@@ -16,6 +18,7 @@ export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id, props);
     this.db = new DsqlDatabase(this, 'Db', {
+      ...props.migrations,
       migrationsPath: props.migrationsPath ?? path.join(__dirname, '..', 'migrations'),
       deletionProtection: true,
     });

@@ -3,20 +3,9 @@ import { readAppliedBy } from '../src/engine/bookkeeping';
 import { Dialect } from '../src/engine/dialect';
 import { Migration } from '../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
+import { ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData } from '../src/resource-contract';
 
-/** The custom resource's properties, as the construct writes them. */
-export interface MigrationsResourceProperties {
-  readonly ClusterEndpoint: string;
-  readonly Region: string;
-  readonly MigrationsBucket: string;
-  readonly MigrationsKey: string;
-  readonly MigrationSetHash: string;
-  /** 'fail' (default) or 'accept'. */
-  readonly OnChangedFile?: 'fail' | 'accept';
-  /** 'fail' (default) or 'apply'. */
-  readonly OutOfOrder?: 'fail' | 'apply';
-  readonly BaselineVersion?: string;
-}
+export type { MigrationsResourceProperties } from '../src/resource-contract';
 
 /** What differs between production and a test: how to connect, and where the files come from. */
 export interface HandlerDeps {
@@ -26,7 +15,10 @@ export interface HandlerDeps {
   readonly log?: (event: RunnerEvent) => void;
   /** Extra runner options (tests run in DSQL-strict mode on PostgreSQL). */
   readonly runOptions?: Partial<RunOptions>;
-  /** How long one invocation may apply migrations before leaving the rest to isComplete. @default 4 minutes */
+  /**
+   * How long one invocation starts new transactions before leaving the rest to isComplete (see
+   * `invocationBudgetMs` in src/resource-contract.ts). @default no limit
+   */
   readonly invocationBudgetMs?: number;
 }
 
@@ -63,61 +55,48 @@ export function boundedReason(message: string, maxBytes = MAX_REASON_BYTES): str
   return cut + suffix + more;
 }
 
-/** What the Lambda runtime tells about the time left; absent in tests and the CLI. */
-export interface InvocationContext {
-  getRemainingTimeInMillis?: () => number;
-}
-
 export function createHandlers(deps: HandlerDeps) {
   const log = deps.log ?? ((e: RunnerEvent) => console.log(JSON.stringify(e)));
-  // Each invocation starts no new transaction after this long, so none needs more than a few
-  // minutes; the Provider's isComplete invocations continue where it stopped.
-  const budgetMs = deps.invocationBudgetMs ?? 4 * 60_000;
 
   /** One invocation's share of the work: apply what fits in the time budget. */
-  async function applyStep(event: CdkCustomResourceEvent, context?: InvocationContext) {
+  async function applyStep(event: CdkCustomResourceEvent) {
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
-    const remaining = context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
-    // Leave room for one more transaction (DSQL caps one at 5 minutes) before the Lambda times out.
-    const deadline = Date.now() + Math.max(0, Math.min(budgetMs, remaining - 6 * 60_000));
+    const policy = policyOf(props);
     const migrations = await deps.loadMigrations(props);
     return applyMigrationSet(deps.connect(props), migrations, {
       dialect: deps.dialect,
       log,
       owner: ownerOf(event),
-      onChangedFile: props.OnChangedFile,
-      outOfOrder: props.OutOfOrder,
-      baselineVersion: props.BaselineVersion || undefined,
-      deadline: Number.isFinite(remaining) || deps.invocationBudgetMs !== undefined ? deadline : undefined,
+      ...policy,
+      deadline: deps.invocationBudgetMs !== undefined ? Date.now() + deps.invocationBudgetMs : undefined,
       ...deps.runOptions,
     });
   }
 
-  async function onEvent(event: CdkCustomResourceEvent, context?: InvocationContext): Promise<CdkCustomResourceResponse> {
+  async function onEvent(event: CdkCustomResourceEvent): Promise<CdkCustomResourceResponse> {
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
     // Delete never touches the database: dropping user data is never the right default.
     if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-    const physicalResourceId = `dsql-migrations:${props.ClusterEndpoint}`;
-    const result = await applyStep(event, context);
+    const result = await applyStep(event);
     return {
-      PhysicalResourceId: physicalResourceId,
-      Data: {
-        LatestVersion: result.latestVersion,
-        AppliedCount: String(result.appliedCount),
-        AppliedThisDeployment: summarizeVersions(result.applied.map((m) => m.version)),
+      PhysicalResourceId: physicalResourceId(props.ClusterEndpoint),
+      Data: resourceData({
+        latestVersion: result.latestVersion,
+        appliedCount: String(result.appliedCount),
+        appliedThisDeployment: summarizeVersions(result.applied.map((m) => m.version)),
         // Read by isComplete: more files to apply, or async jobs to wait for.
-        Pending: !result.complete ? 'files' : result.pendingJobs.length > 0 ? 'jobs' : '',
-      },
+        pending: !result.complete ? 'files' : result.pendingJobs.length > 0 ? 'jobs' : '',
+      }),
     };
   }
 
-  async function isComplete(event: CdkCustomResourceIsCompleteEvent, context?: InvocationContext): Promise<CdkCustomResourceIsCompleteResponse> {
+  async function isComplete(event: CdkCustomResourceIsCompleteEvent): Promise<CdkCustomResourceIsCompleteResponse> {
     if (event.RequestType === 'Delete') return { IsComplete: true };
-    const pending = String(event.Data?.Pending ?? '');
+    const pending = String(event.Data?.[ATTRIBUTES.pending] ?? '');
     if (pending === '') return { IsComplete: true };
     // The same run as onEvent's: it applies what is left, and judges the async jobs (failing the
     // deploy on a failed one, naming its file, object and DSQL's message).
-    const result = await applyStep(event, context);
+    const result = await applyStep(event);
     if (!result.complete) return { IsComplete: false };
     if (result.pendingJobs.length > 0) {
       log({ event: 'waiting-for-jobs', pending: result.pendingJobs.length });
@@ -128,12 +107,12 @@ export function createHandlers(deps: HandlerDeps) {
     try {
       return {
         IsComplete: true,
-        Data: {
-          LatestVersion: result.latestVersion,
-          AppliedCount: String(result.appliedCount),
-          AppliedThisDeployment: summarizeVersions(await readAppliedBy(session, ownerOf(event))),
-          Pending: '',
-        },
+        Data: resourceData({
+          latestVersion: result.latestVersion,
+          appliedCount: String(result.appliedCount),
+          appliedThisDeployment: summarizeVersions(await readAppliedBy(session, ownerOf(event))),
+          pending: '',
+        }),
       };
     } finally {
       await session.end().catch(() => undefined);

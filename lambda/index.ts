@@ -1,11 +1,14 @@
 import { dsqlConnector } from './dsql-connection';
 import { createHandlers } from './handler';
 import { loadManifestFromS3 } from './s3-manifest';
+import { budgetFromEnvironment } from '../src/resource-contract';
 
 const handlers = createHandlers({
   dialect: 'dsql',
   connect: (props) => dsqlConnector({ endpoint: props.ClusterEndpoint, region: props.Region }),
   loadMigrations: (props) => loadManifestFromS3(props.MigrationsBucket, props.MigrationsKey),
+  // Set by the construct from handlerTimeout.
+  invocationBudgetMs: budgetFromEnvironment(process.env),
 });
 
 /** The Provider framework's onEvent handler. */

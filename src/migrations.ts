@@ -25,6 +25,7 @@ import { readMigrationFolder } from './engine/migration-folder';
 import { Migration } from './engine/migration-set';
 import { isVersion } from './engine/naming';
 import { LintOptions, resolveRuleSettings } from './lint';
+import { ATTRIBUTES, BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE, resourceProperties } from './resource-contract';
 
 /**
  * What a lint rule's finding does at synth time.
@@ -69,7 +70,10 @@ export interface DsqlMigrationsOptions {
   readonly migrationsPath: string;
 
   /**
-   * How long one invocation of the migration handler may run.
+   * How long one invocation of the migration handler may run. An invocation starts no new
+   * transaction after its budget, `handlerTimeout` minus 6 minutes (room for a last transaction,
+   * which DSQL ends after 5 minutes), at most 4 minutes, and runs at least one; the next
+   * invocation continues where it stopped.
    *
    * These settings belong to the one handler a stack shares: every `DsqlMigrations` in a stack
    * must leave them unset or agree on them.
@@ -277,25 +281,25 @@ export class DsqlMigrations extends Construct {
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::DsqlMigrations',
-      properties: {
-        ClusterEndpoint: clusterEndpointOf(props.cluster),
-        Region: props.cluster.env.region,
-        MigrationsBucket: asset.s3BucketName,
-        MigrationsKey: asset.s3ObjectKey,
-        MigrationSetHash: manifest.setHash,
-        ...(props.allowChangedMigrations ? { OnChangedFile: 'accept' } : {}),
-        ...(props.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
-        ...(props.baselineVersion !== undefined ? { BaselineVersion: props.baselineVersion } : {}),
-      },
+      resourceType: RESOURCE_TYPE,
+      properties: resourceProperties({
+        clusterEndpoint: clusterEndpointOf(props.cluster),
+        region: props.cluster.env.region,
+        migrationsBucket: asset.s3BucketName,
+        migrationsKey: asset.s3ObjectKey,
+        migrationSetHash: manifest.setHash,
+        allowChangedMigrations: props.allowChangedMigrations,
+        allowOutOfOrder: props.allowOutOfOrder,
+        baselineVersion: props.baselineVersion,
+      }),
     });
     // The role's policy must exist before the handler first connects.
     this.resource.node.addDependency(provider.role);
 
     this.failureAlarm = provider.failureAlarm;
-    this.latestVersion = this.resource.getAttString('LatestVersion');
-    this.appliedCount = this.resource.getAttString('AppliedCount');
-    this.appliedThisDeployment = this.resource.getAttString('AppliedThisDeployment');
+    this.latestVersion = this.resource.getAttString(ATTRIBUTES.latestVersion);
+    this.appliedCount = this.resource.getAttString(ATTRIBUTES.appliedCount);
+    this.appliedThisDeployment = this.resource.getAttString(ATTRIBUTES.appliedThisDeployment);
   }
 
   /** A set the handler cannot hold fails synth here, rather than the deploy with an out-of-memory Lambda. */
@@ -395,6 +399,7 @@ class MigrationsProvider extends Construct {
     });
     const retention = options.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logGroupProps: logs.LogGroupProps = { retention, removalPolicy: options.logRemovalPolicy ?? RemovalPolicy.RETAIN };
+    const timeout = options.handlerTimeout ?? Duration.minutes(10);
     const handler = (name: string, entry: string) => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, logGroupProps);
       logGroup.grantWrite(this.role);
@@ -404,7 +409,10 @@ class MigrationsProvider extends Construct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: this.memorySize,
-        timeout: options.handlerTimeout ?? Duration.minutes(10),
+        timeout,
+        // How long an invocation starts new transactions, derived from its timeout (an environment
+        // variable, not a resource property, so that changing it causes no Update).
+        environment: { [BUDGET_ENV]: String(invocationBudgetMs(timeout.toSeconds())) },
         role: this.role,
         logGroup,
         // The handler writes one JSON object per event (file applied, retry, reconnect, ...);

@@ -4,6 +4,7 @@ import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, 
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity } from '../src';
 import { lintSql } from '../src/lint';
+import { BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE } from '../src/resource-contract';
 import { tempDir } from './support/harness';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
@@ -178,6 +179,22 @@ describe('DsqlMigrations', () => {
     new DsqlDatabase(stack, 'Db', { migrationsPath: dir, handlerMemorySize: needed, lint: { enabled: false } });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', MemorySize: needed });
     expect(() => new DsqlDatabase(newStack(), 'Odd', { migrationsPath: EXAMPLE_MIGRATIONS, handlerMemorySize: 100 })).toThrow(/handlerMemorySize must be a whole number of MiB from 128 to 10240/);
+  });
+
+  test('the invocation budget is set from handlerTimeout in both handlers\' environment, not in the resource\'s properties', () => {
+    const budgetOf = (stack: Stack) => {
+      const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: Match.stringLikeRegexp('^index\\.') } });
+      return Object.values(functions).map((f: any) => [f.Properties.Timeout, f.Properties.Environment.Variables[BUDGET_ENV]]);
+    };
+    const byDefault = newStack();
+    new DsqlDatabase(byDefault, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
+    expect(budgetOf(byDefault)).toEqual([[600, String(invocationBudgetMs(600))], [600, String(invocationBudgetMs(600))]]);
+    const short = newStack();
+    new DsqlDatabase(short, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, handlerTimeout: Duration.minutes(7) });
+    expect(budgetOf(short)).toEqual([[420, '60000'], [420, '60000']]);
+    // A change of the budget changes the functions only: the custom resource sees no Update.
+    const props = (stack: Stack) => Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE)).map((r: any) => r.Properties);
+    expect(props(short)).toEqual(props(byDefault));
   });
 
   test('conflicting handler settings in one stack are refused', () => {

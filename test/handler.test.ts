@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createHandlers, summarizeVersions } from '../lambda/handler';
-import { postgresConnector } from '../lambda/postgres-connection';
+import { summarizeVersions } from '../lambda/handler';
 import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
-import { readManifest } from '../src/engine/manifest';
 
 const EXAMPLE_MIGRATIONS = path.join(__dirname, '..', 'migrations');
 const exampleFiles = fs.readdirSync(EXAMPLE_MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
@@ -18,8 +16,8 @@ function folder(count: number, extra: Record<string, string> = {}): string {
   return dir;
 }
 
-function synth(dir: string): SynthesizedStack {
-  return synthExample(dir, path.join(tempDir('handler-cdk-out'), 'cdk.out'));
+function synth(dir: string, options?: Parameters<typeof synthExample>[2]): SynthesizedStack {
+  return synthExample(dir, path.join(tempDir('handler-cdk-out'), 'cdk.out'), options);
 }
 
 const recorded = async (url: string) => (await query(url, 'SELECT version, name FROM schema_migrations ORDER BY version')).map((r) => `${r.version}_${r.name}`);
@@ -120,18 +118,63 @@ describe('migration handler on PostgreSQL 16', () => {
   });
 });
 
+describe('every construct option reaches the handler', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = await freshDatabase('options');
+  });
+  const files = {
+    '0001_items.sql': 'CREATE TABLE items (id INT PRIMARY KEY, label TEXT);\n',
+    '0002_seed.sql': "INSERT INTO items VALUES (1, 'one');\n",
+    '0004_more.sql': "INSERT INTO items VALUES (4, 'four');\n",
+  };
+  const deploy = async (set: Record<string, string>, options?: Parameters<typeof synthExample>[2], previous?: SynthesizedStack) => {
+    const stack = synth(folder(0, set), options);
+    const event = previous ? cfnEvent('Update', stack.properties, { oldProperties: previous.properties }) : cfnEvent('Create', stack.properties);
+    return { stack, response: await localHandlers(url, stack.outdir).onEvent(event) };
+  };
+
+  test('allowOutOfOrder applies a file older than the newest applied one, which fails the deploy without it', async () => {
+    const { stack } = await deploy(files);
+    const late = { ...files, '0003_late.sql': "INSERT INTO items VALUES (3, 'three');\n" };
+    await expect(deploy(late, {}, stack)).rejects.toThrow(/0003_late\.sql/);
+    const { response } = await deploy(late, { allowOutOfOrder: true }, stack);
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: '0003', AppliedCount: '4' });
+    expect(await query(url, 'SELECT id FROM items ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }, { id: 4 }]);
+  });
+
+  test('allowChangedMigrations accepts a file changed after it was applied, which fails the deploy without it', async () => {
+    const { stack } = await deploy(files);
+    const changed = { ...files, '0002_seed.sql': "INSERT INTO items VALUES (1, 'uno');\n", '0005_next.sql': "INSERT INTO items VALUES (5, 'five');\n" };
+    await expect(deploy(changed, {}, stack)).rejects.toThrow(/0002_seed\.sql was changed after it was applied/);
+    const { response } = await deploy(changed, { allowChangedMigrations: true }, stack);
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: '0005', AppliedCount: '4' });
+    // Accepted, not run again.
+    expect(await query(url, 'SELECT label FROM items WHERE id = 1')).toEqual([{ label: 'one' }]);
+  });
+
+  test('baselineVersion records the files up to it without running them on a database that holds the schema', async () => {
+    const existing = await freshDatabase('options_existing');
+    await query(existing, 'CREATE TABLE items (id INT PRIMARY KEY, label TEXT)');
+    const withoutBaseline = synth(folder(0, files));
+    await expect(localHandlers(existing, withoutBaseline.outdir).onEvent(cfnEvent('Create', withoutBaseline.properties))).rejects.toThrow(
+      /0001_items\.sql:1: statement 1 failed \(SQLSTATE 42P07\)/,
+    );
+
+    await query(url, 'CREATE TABLE items (id INT PRIMARY KEY, label TEXT)');
+    const { response } = await deploy(files, { baselineVersion: '0002' });
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: '0004', AppliedCount: '3', LatestVersion: '0004' });
+    // 0002's row was never inserted: only 0004 ran.
+    expect(await query(url, 'SELECT id FROM items ORDER BY id')).toEqual([{ id: 4 }]);
+    expect(await recorded(url)).toEqual(['0001_items', '0002_seed', '0004_more']);
+  });
+});
+
 describe('long deploys', () => {
   test('an invocation stops at its time budget and isComplete invocations apply the rest, reporting every version at the end', async () => {
     const url = await freshDatabase('budget');
     const stack = synth(folder(exampleFiles.length));
-    const handlers = createHandlers({
-      dialect: 'postgresql',
-      connect: () => postgresConnector(url),
-      loadMigrations: async (p) => readManifest(fs.readFileSync(path.join(stack.outdir, `asset.${p.MigrationsKey}`), 'utf8')),
-      log: () => undefined,
-      runOptions: { strict: true },
-      invocationBudgetMs: 0, // one transaction per invocation
-    });
+    const handlers = localHandlers(url, stack.outdir, undefined, { invocationBudgetMs: 0 }); // one transaction per invocation
     const event = cfnEvent('Create', stack.properties);
     const created = await handlers.onEvent(event);
     expect(created.Data).toMatchObject({ Pending: 'files', AppliedCount: '0' });

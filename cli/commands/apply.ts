@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkedMigrations } from '../../src/check';
 import { readAsyncJobs } from '../../src/engine/async-jobs';
-import { AppliedMigration, applyMigrationSet, MigrationError, RunInterruptedError, RunnerEvent, RunResult } from '../../src/engine/runner';
+import { AppliedMigration, applyMigrationSet, MigrationError, RunInterruptedError, RunnerEvent, RunProgress, RunResult } from '../../src/engine/runner';
 import { RuleSetting } from '../../src/lint';
 import { ReportedFailure } from '../errors';
 import { lintOptions } from '../lint-engine';
@@ -43,7 +43,7 @@ export function registerApply(program: Command): void {
         const migrations = options.lint ? checkedMigrations(dir, readMigrationSources(dir), lintOptions(options.rule)) : loadMigrationSet(dir);
         output.detail(`target: ${target.description}`);
         const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
-        const applied: AppliedMigration[] = [];
+        let appliedSoFar = 0;
         const started = Date.now();
         const text = format !== 'json';
         let result: RunResult;
@@ -65,11 +65,10 @@ export function registerApply(program: Command): void {
             signal: interrupt.signal,
             log: (event) => {
               if (event.event === 'migration-applied') {
-                const m = event as unknown as AppliedMigration;
-                applied.push({ version: m.version, name: m.name, statements: m.statements, durationMs: m.durationMs });
+                appliedSoFar++;
                 if (text) {
-                  output.info(appliedLine(m, nameWidth, output));
-                  output.progress(`applying... (${applied.length} file${plural(applied.length)} so far)`);
+                  output.info(appliedLine(event as unknown as AppliedMigration, nameWidth, output));
+                  output.progress(`applying... (${appliedSoFar} file${plural(appliedSoFar)} so far)`);
                 }
               } else if (text) {
                 describeEvent(event, output);
@@ -79,6 +78,8 @@ export function registerApply(program: Command): void {
         } catch (e) {
           output.clearProgress();
           if (e instanceof RunInterruptedError) e.message = `${signalName ?? 'interrupted'}: ${e.message}`;
+          // The run's error carries what it applied before it failed.
+          const applied = (e as Partial<RunProgress>).applied ?? [];
           if (format === 'json') {
             output.json('apply', { ok: false, target: target.description, applied, error: describeError(e, dir) });
             throw new ReportedFailure();

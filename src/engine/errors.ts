@@ -1,3 +1,5 @@
+import type { AppliedMigration } from './runner';
+
 /** What the runner needs to know about an error from the database or the driver. */
 export interface DbError {
   readonly code?: string;
@@ -41,8 +43,29 @@ export function isTransactionLimit(e: unknown): boolean {
   return asDbError(e).code === '54000';
 }
 
+/**
+ * What a failed run had done, carried by the error it rejects with (whatever its class), so that a
+ * caller reports it without following the run's events.
+ */
+export interface RunProgress {
+  /** The files the run applied before it failed, in order. */
+  applied: AppliedMigration[];
+  /** The file it was applying when it failed; absent when it failed between files. */
+  failedFile?: string;
+}
+
+/** Adds the run's progress to the error it fails with. */
+export function withProgress(e: unknown, progress: RunProgress): unknown {
+  if (typeof e === 'object' && e !== null) Object.assign(e, { applied: [...progress.applied], failedFile: progress.failedFile });
+  return e;
+}
+
 /** A statement of a migration failed; nothing of that file was recorded. */
-export class MigrationError extends Error {
+export class MigrationError extends Error implements RunProgress {
+  /** Set by the run that failed (see `RunProgress`). */
+  public applied: AppliedMigration[] = [];
+  public failedFile?: string;
+
   constructor(
     public readonly fileName: string,
     public readonly version: string,
@@ -66,7 +89,11 @@ export class MigrationError extends Error {
 }
 
 /** The migrations and the database disagree in a way the runner will not resolve by itself. */
-export class MigrationStateError extends Error {
+export class MigrationStateError extends Error implements RunProgress {
+  /** Set by the run that failed (see `RunProgress`). */
+  public applied: AppliedMigration[] = [];
+  public failedFile?: string;
+
   constructor(message: string) {
     super(message);
     this.name = 'MigrationStateError';

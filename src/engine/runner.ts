@@ -4,7 +4,7 @@ import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJob
 import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState, WriteGuard } from './bookkeeping';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect } from './dialect';
-import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withRetries } from './errors';
+import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
 import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
@@ -18,6 +18,7 @@ import { dsqlStrictSession } from './strict';
 export { SqlSession } from './bookkeeping';
 export type { ConnectFn } from './connect';
 export { MigrationError, MigrationStateError } from './errors';
+export type { RunProgress } from './errors';
 export { LeaseLostError } from './lock';
 
 /** The run stopped because its caller asked (Ctrl-C in the CLI): its lease is released, and the next run resumes. */
@@ -158,6 +159,8 @@ class Run {
   private readonly log: (event: RunnerEvent) => void;
   private readonly owner: string;
   private readonly applied: AppliedMigration[] = [];
+  /** The file being applied, named by the error of a run that fails in it. */
+  private applying: Migration | undefined;
   private readonly asyncJobs: string[] = [];
   private pendingJobs: string[] = [];
   private databaseAhead = false;
@@ -205,6 +208,8 @@ class Run {
           await raw.end().catch(() => undefined);
         }
       }
+    } catch (e) {
+      throw withProgress(e, { applied: this.applied, failedFile: this.applying?.fileName });
     } finally {
       signal?.removeEventListener('abort', interrupt);
       await this.lock?.release().catch(() => undefined);
@@ -266,6 +271,7 @@ class Run {
     } catch (e) {
       if (!(e instanceof DeadlineReached)) throw e;
       this.stoppedByDeadline = true;
+      this.applying = undefined;
       this.log({ event: 'deadline', message: 'stopped before the deadline; the next run resumes' });
     }
     await lock.release();
@@ -350,6 +356,7 @@ class Run {
 
   private async applyFile(session: SqlSession, migration: Migration): Promise<void> {
     const started = Date.now();
+    this.applying = migration;
     const entry = this.ledger.get(migration.version);
     let from = 0;
     let uncertain: number | null = null;
@@ -397,6 +404,7 @@ class Run {
     }
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
     this.applied.push(applied);
+    this.applying = undefined;
     this.log({ event: 'migration-applied', ...applied });
   }
 

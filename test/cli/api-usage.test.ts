@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { freshDatabase } from '../support/database';
 import { tempDir } from '../support/harness';
 import { writeMigrations } from './support/cli';
-import { applyMigrations, ConnectionError, migrationStatus, MigrationError, MigrationValidationError, RunnerEvent } from 'cdk-dsql-migrations/api';
+import { applyMigrations, ConnectionError, migrationStatus, MigrationError, MigrationValidationError, RunnerEvent, RunProgress } from 'cdk-dsql-migrations/api';
 
 const migrationsPath = path.join(__dirname, '..', '..', 'migrations');
 
@@ -66,10 +66,16 @@ test('a connected pg.Client the caller owns: migrations run on it, and it stays 
 });
 
 test('failures reject with the engine\'s error classes: a statement (file, line, SQLSTATE), an invalid folder', async () => {
-  const broken = writeMigrations(tempDir('api-broken'), { '0001_broken.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n' });
+  const broken = writeMigrations(tempDir('api-broken'), {
+    '0001_good.sql': 'CREATE TABLE IF NOT EXISTS good (id INT PRIMARY KEY);\n',
+    '0002_broken.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n',
+  });
   const failure = await applyMigrations({ migrationsPath: broken, connectionString: await freshDatabase('api_broken') }).catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(MigrationError);
-  expect(failure).toMatchObject({ fileName: '0001_broken.sql', line: 2, statementNumber: 2, sqlState: '42P01' });
+  expect(failure).toMatchObject({ fileName: '0002_broken.sql', line: 2, statementNumber: 2, sqlState: '42P01' });
+  // What the run applied before it failed, and where it failed (RunProgress).
+  const { applied, failedFile } = failure as RunProgress;
+  expect([applied.map((m) => m.version), failedFile]).toEqual([['0001'], '0002_broken.sql']);
 
   const invalid = writeMigrations(tempDir('api-invalid'), { 'schema.sql': 'SELECT 1;\n' });
   const rejected = await migrationStatus({ migrationsPath: invalid, connectionString: 'postgres://unused@127.0.0.1:1/x' }).catch((e: unknown) => e);

@@ -4,10 +4,11 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent } from 'aws-lambda';
-import { ExampleStack } from '../../examples/app';
-import { createHandlers, MigrationsResourceProperties } from '../../lambda/handler';
+import { ExampleStack, ExampleStackProps } from '../../examples/app';
+import { createHandlers, HandlerDeps } from '../../lambda/handler';
 import { postgresConnector } from '../../lambda/postgres-connection';
 import { readManifest } from '../../src/engine/manifest';
+import { MigrationsResourceProperties, physicalResourceId, RESOURCE_TYPE } from '../../src/resource-contract';
 
 /** A synthesized example stack: its template, its cloud assembly folder and the custom resource's properties. */
 export interface SynthesizedStack {
@@ -18,26 +19,28 @@ export interface SynthesizedStack {
 }
 
 /**
- * Synthesizes the example app with the given migrations folder, and returns what CloudFormation
- * would send the handler (with the cluster endpoint, known only at deploy time, filled in).
+ * Synthesizes the example app with the given migrations folder (and migration options), and
+ * returns what CloudFormation would send the handler: every property of the template, with the
+ * values known only at deploy time (endpoint, region, bucket) filled in.
  */
-export function synthExample(migrationsPath: string, outdir: string): SynthesizedStack {
+export function synthExample(migrationsPath: string, outdir: string, migrations?: ExampleStackProps['migrations']): SynthesizedStack {
   const app = new App({ outdir });
-  const stack = new ExampleStack(app, 'DsqlMigrationsExample', { migrationsPath, env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new ExampleStack(app, 'DsqlMigrationsExample', { migrationsPath, migrations, env: { account: '123456789012', region: 'us-east-1' } });
   app.synth();
   const template = Template.fromStack(stack);
-  const [resource] = Object.values(template.findResources('Custom::DsqlMigrations')) as Array<{ Properties: Record<string, unknown> }>;
-  const p = resource.Properties;
+  const [resource] = Object.values(template.findResources(RESOURCE_TYPE)) as Array<{ Properties: Record<string, unknown> }>;
+  const fromTemplate = { ...resource.Properties };
+  // A token here; cfnEvent adds the one the framework sends.
+  delete fromTemplate.ServiceToken;
   return {
     stack,
     template,
     outdir,
     properties: {
+      ...(fromTemplate as unknown as MigrationsResourceProperties),
       ClusterEndpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws',
       Region: 'us-east-1',
       MigrationsBucket: 'cdk-hnb659fds-assets-123456789012-us-east-1',
-      MigrationsKey: String(p.MigrationsKey),
-      MigrationSetHash: String(p.MigrationSetHash),
     },
   };
 }
@@ -46,7 +49,7 @@ export function synthExample(migrationsPath: string, outdir: string): Synthesize
  * The real handlers, connected to PostgreSQL. Only the seams differ from production: the
  * connection factory, and reading the migrations asset from the cloud assembly instead of S3.
  */
-export function localHandlers(databaseUrl: string, outdir: string, log?: (e: unknown) => void) {
+export function localHandlers(databaseUrl: string, outdir: string, log?: (e: unknown) => void, deps: Partial<HandlerDeps> = {}) {
   return createHandlers({
     dialect: 'postgresql',
     connect: () => postgresConnector(databaseUrl),
@@ -54,6 +57,7 @@ export function localHandlers(databaseUrl: string, outdir: string, log?: (e: unk
     log: log ?? (() => undefined),
     // The test suite holds PostgreSQL to DSQL's transaction rules.
     runOptions: { strict: true },
+    ...deps,
   });
 }
 
@@ -71,7 +75,7 @@ export function cfnEvent(
     StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/DsqlMigrationsExample/1b2c3d4e',
     RequestId: `request-${++requestCounter}`,
     LogicalResourceId: 'DbMigrations7A4E6F2B',
-    ResourceType: 'Custom::DsqlMigrations',
+    ResourceType: RESOURCE_TYPE,
     ResourceProperties: { ServiceToken: 'token', ...properties },
   };
   if (requestType === 'Create') return { ...base, RequestType: 'Create' };
@@ -79,11 +83,11 @@ export function cfnEvent(
     return {
       ...base,
       RequestType: 'Update',
-      PhysicalResourceId: extra.physicalResourceId ?? `dsql-migrations:${properties.ClusterEndpoint}`,
+      PhysicalResourceId: extra.physicalResourceId ?? physicalResourceId(properties.ClusterEndpoint),
       OldResourceProperties: { ServiceToken: 'token', ...(extra.oldProperties ?? properties) },
     };
   }
-  return { ...base, RequestType: 'Delete', PhysicalResourceId: extra.physicalResourceId ?? `dsql-migrations:${properties.ClusterEndpoint}` };
+  return { ...base, RequestType: 'Delete', PhysicalResourceId: extra.physicalResourceId ?? physicalResourceId(properties.ClusterEndpoint) };
 }
 
 /** The isComplete request the Provider framework makes after onEvent returned `response`. */

@@ -1,0 +1,150 @@
+/**
+ * The contract between the construct (synth time) and the handler (deploy time): the custom
+ * resource's type, properties, attributes and physical id, and the handler's time budget. The
+ * construct writes the properties with `resourceProperties`, the handler reads them with
+ * `policyOf`; nothing else spells a property or attribute name. Internal: not exported from the
+ * package's index, so jsii does not see it.
+ */
+import { isVersion } from './engine/naming';
+import type { RunOptions } from './engine/runner';
+
+export const RESOURCE_TYPE = 'Custom::DsqlMigrations';
+
+/** The custom resource's properties, as CloudFormation hands them to the handler (strings only). */
+export interface MigrationsResourceProperties {
+  readonly ClusterEndpoint: string;
+  readonly Region: string;
+  readonly MigrationsBucket: string;
+  readonly MigrationsKey: string;
+  /** Any change to any file changes it, and so causes an Update; nothing else does. */
+  readonly MigrationSetHash: string;
+  /** 'fail' (absent) or 'accept'. */
+  readonly OnChangedFile?: string;
+  /** 'fail' (absent) or 'apply'. */
+  readonly OutOfOrder?: string;
+  /** A migration version; absent for no baseline. */
+  readonly BaselineVersion?: string;
+}
+
+/**
+ * Who reads each property. A key added to `MigrationsResourceProperties` does not compile until it
+ * is listed here; the contract's unit test then checks that `resourceProperties` writes it and,
+ * for a policy, that `policyOf` reads it.
+ */
+export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy'> = {
+  ClusterEndpoint: 'connection',
+  Region: 'connection',
+  MigrationsBucket: 'files',
+  MigrationsKey: 'files',
+  MigrationSetHash: 'files',
+  OnChangedFile: 'policy',
+  OutOfOrder: 'policy',
+  BaselineVersion: 'policy',
+};
+
+/** What the construct knows at synth time (some of it tokens resolved at deploy time). */
+export interface ResourceInput {
+  readonly clusterEndpoint: string;
+  readonly region: string;
+  readonly migrationsBucket: string;
+  readonly migrationsKey: string;
+  readonly migrationSetHash: string;
+  readonly allowChangedMigrations?: boolean;
+  readonly allowOutOfOrder?: boolean;
+  readonly baselineVersion?: string;
+}
+
+/**
+ * The custom resource's properties. A policy left at its default is left out, so that the
+ * template of a stack that does not use it stays as it was (a new property would cause an Update).
+ */
+export function resourceProperties(input: ResourceInput): MigrationsResourceProperties {
+  return {
+    ClusterEndpoint: input.clusterEndpoint,
+    Region: input.region,
+    MigrationsBucket: input.migrationsBucket,
+    MigrationsKey: input.migrationsKey,
+    MigrationSetHash: input.migrationSetHash,
+    ...(input.allowChangedMigrations ? { OnChangedFile: 'accept' } : {}),
+    ...(input.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
+    ...(input.baselineVersion !== undefined ? { BaselineVersion: input.baselineVersion } : {}),
+  };
+}
+
+/** The runner options the properties set. */
+export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion'>;
+
+/**
+ * Reads the policy properties into the runner's options. A value the construct never writes (a
+ * template edited by hand, or written by a newer construct) fails the deploy rather than being
+ * taken for the default.
+ */
+export function policyOf(props: MigrationsResourceProperties): ResourcePolicy {
+  const baseline = props.BaselineVersion || undefined;
+  if (baseline !== undefined && !isVersion(baseline)) {
+    throw new Error(`${RESOURCE_TYPE} property BaselineVersion must be a migration version (digits, like 0003), got "${baseline}"`);
+  }
+  return {
+    onChangedFile: oneOf(props, 'OnChangedFile', ['fail', 'accept']),
+    outOfOrder: oneOf(props, 'OutOfOrder', ['fail', 'apply']),
+    baselineVersion: baseline,
+  };
+}
+
+function oneOf<T extends string>(props: MigrationsResourceProperties, key: keyof MigrationsResourceProperties, values: readonly T[]): T | undefined {
+  const value = props[key];
+  if (value === undefined || value === '') return undefined;
+  if (!(values as readonly string[]).includes(value)) {
+    throw new Error(`${RESOURCE_TYPE} property ${key} must be one of ${values.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+/** The physical id: one resource per cluster; a new endpoint is a replacement. */
+export function physicalResourceId(clusterEndpoint: string): string {
+  return `dsql-migrations:${clusterEndpoint}`;
+}
+
+/** The attributes the handler returns (`Fn::GetAtt`), by the name the construct reads them with. */
+export const ATTRIBUTES = {
+  latestVersion: 'LatestVersion',
+  appliedCount: 'AppliedCount',
+  appliedThisDeployment: 'AppliedThisDeployment',
+  /** Read by isComplete only: 'files' (more to apply), 'jobs' (async jobs to wait for) or ''. */
+  pending: 'Pending',
+} as const;
+
+export type ResourceAttributes = { readonly [K in keyof typeof ATTRIBUTES]: string };
+
+/** The handler's `Data`: every attribute under its CloudFormation name. */
+export function resourceData(values: ResourceAttributes): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const key of Object.keys(ATTRIBUTES) as Array<keyof typeof ATTRIBUTES>) data[ATTRIBUTES[key]] = values[key];
+  return data;
+}
+
+/** The environment variable that carries the invocation budget to the handler. */
+export const BUDGET_ENV = 'DSQL_MIGRATIONS_INVOCATION_BUDGET_MS';
+
+/** DSQL ends a transaction after 5 minutes (docs/dsql-facts.md §2); one more minute for the bookkeeping after it. */
+const LAST_TRANSACTION_MS = 6 * 60_000;
+/** Longer invocations gain little: isComplete invocations continue where one stopped. */
+const MAX_BUDGET_MS = 4 * 60_000;
+
+/**
+ * How long one handler invocation starts new transactions: `handlerTimeout` minus 6 minutes (room
+ * for a last transaction, which DSQL caps at 5 minutes), at most 4 minutes. A budget of 0 still
+ * runs one transaction per invocation, so every invocation makes progress.
+ */
+export function invocationBudgetMs(handlerTimeoutSeconds: number): number {
+  return Math.max(0, Math.min(MAX_BUDGET_MS, handlerTimeoutSeconds * 1000 - LAST_TRANSACTION_MS));
+}
+
+/** The budget the construct set in the handler's environment. */
+export function budgetFromEnvironment(env: Readonly<Record<string, string | undefined>>): number {
+  const value = env[BUDGET_ENV];
+  if (value === undefined || !/^\d+$/.test(value)) {
+    throw new Error(`${BUDGET_ENV} must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
