@@ -10,7 +10,7 @@ import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
 import { PlannedStatement } from './plan';
-import { selectWork } from './selection';
+import { baselineApplies, selectWork } from './selection';
 import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
@@ -299,8 +299,9 @@ class Run {
     return selection.files.map((f) => f.migration);
   }
 
+  /** The same decision as `selectWork`'s; recording a baselined file clears its progress row. */
   private needsBaseline(state: DatabaseState): boolean {
-    return this.options.baselineVersion !== undefined && state.records.size === 0 && state.ledger.size === 0;
+    return baselineApplies(this.options.baselineVersion, state.records.size, [...state.ledger.values()].map((l) => l.nextStatement));
   }
 
   /** Records the files up to the baseline version without running them (DML only, in batches). */

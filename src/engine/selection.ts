@@ -66,10 +66,10 @@ export function selectWork(
   }
 
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
-  const inProgress = statuses.some((s) => s.state === 'in-progress');
   // With nothing recorded no file can be changed, so `problems` is empty here.
-  if (policy.baselineVersion !== undefined && recorded.length === 0 && !inProgress) {
-    const upTo = policy.baselineVersion;
+  const inProgress = statuses.filter((s) => s.state === 'in-progress');
+  if (baselineApplies(policy.baselineVersion, recorded.length, inProgress.map((s) => s.statementsDone ?? 0))) {
+    const upTo = policy.baselineVersion!;
     return {
       baseline: migrations.filter((m) => compareVersions(m.version, upTo) <= 0),
       files: migrations.filter((m) => compareVersions(m.version, upTo) > 0).map((migration) => ({ migration, from: 0 })),
@@ -92,4 +92,14 @@ export function selectWork(
   }
   if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
   return { baseline: [], files, notices };
+}
+
+/**
+ * Whether `baselineVersion` records files now: only while nothing is recorded and no file has
+ * statements committed by this runner. A first deploy that failed on the existing schema (its first
+ * statement met an object that is already there) leaves a progress row with nothing committed,
+ * and does not stop a baseline deployed next.
+ */
+export function baselineApplies(baselineVersion: string | undefined, recordedCount: number, statementsDone: ReadonlyArray<number>): boolean {
+  return baselineVersion !== undefined && recordedCount === 0 && statementsDone.every((n) => n === 0);
 }

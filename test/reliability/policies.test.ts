@@ -106,6 +106,21 @@ describe('baseline', () => {
     expect(again.applied.map((m) => m.version)).toEqual(['0004']);
     expect((await readMigrationStatus(postgresConnector(url), files(base)))[0].state).toBe('baseline');
   });
+
+  test('a first deploy that failed on the existing schema is recovered by deploying again with a baseline', async () => {
+    await sql(url, 'CREATE TABLE items (id INT PRIMARY KEY, label TEXT)');
+    const strictBase = { ...base, '0001_items.sql': 'CREATE TABLE items (id INT PRIMARY KEY, label TEXT);' };
+    // Without a baseline the first file meets the table it would create, and leaves its ledger intent.
+    await expect(apply(url, strictBase)).rejects.toThrow(/0001_items\.sql.*already exists/);
+    const result = await apply(url, strictBase, { baselineVersion: '0001' });
+    expect(result.applied.map((m) => m.version)).toEqual(['0002', '0003']);
+    expect(await sql(url, 'SELECT version, kind FROM schema_migrations ORDER BY version')).toEqual([
+      { version: '0001', kind: 'baseline' },
+      { version: '0002', kind: 'migration' },
+      { version: '0003', kind: 'migration' },
+    ]);
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_migrations_progress')).toEqual([{ n: 0 }]);
+  });
 });
 
 describe('half-applied files', () => {

@@ -56,8 +56,11 @@ const runs: Record<string, Row> = {
   'baselineVersion is ignored once anything is recorded': {
     versions: ['0001', '0002'], db: { records: ['0001'] }, policy: { baselineVersion: '0002' }, files: ['0002@0'],
   },
-  'baselineVersion is ignored while a file is in progress': {
+  'baselineVersion is ignored while a file has statements committed': {
     versions: ['0001', '0002'], db: { ledger: { '0001': 1 } }, policy: { baselineVersion: '0002' }, files: ['0001@1', '0002@0'],
+  },
+  'baselineVersion applies over a file whose first statement failed (nothing committed)': {
+    versions: ['0001', '0002', '0003'], db: { ledger: { '0001': 0 } }, policy: { baselineVersion: '0002' }, baseline: ['0001', '0002'], files: ['0003@0'],
   },
 };
 
