@@ -1,0 +1,182 @@
+/** Turns the end-to-end measurements into docs/benchmarks-e2e.md and its results table. */
+import { int, median, ms, ratio } from './stats';
+
+/** cli: `dsql-migrations apply` as a process; psql: `psql -f` once per file; loop: one pg client, statement by statement. */
+export type Variant = 'cli' | 'psql' | 'loop';
+export const VARIANTS: ReadonlyArray<Variant> = ['cli', 'psql', 'loop'];
+/** direct: loopback; delayed: through the relay. */
+export type Wire = 'direct' | 'delayed';
+export const WIRES: ReadonlyArray<Wire> = ['direct', 'delayed'];
+
+export const E2E_TARGET = 1.25;
+
+export interface E2eResults {
+  readonly date: string;
+  readonly machine: { node: string; cpus: number; cpuModel: string; os: string };
+  readonly serverVersion: string;
+  /** `psql --version`. */
+  readonly psqlVersion: string;
+  readonly statementStats: boolean;
+  readonly options: { files: number; runs: number; seed: number; delayMs: number; startupRuns: number };
+  readonly corpus: { files: number; statements: number; loopQueries: number; smallFiles: number; largestFile: number };
+  /** Median wall time of each command, as a process. */
+  readonly startup: { node: number; version: number; lintOne: number; lintAll: number; psqlVersion: number };
+  /** Median `SELECT 1` on an open connection. */
+  readonly roundTripMs: Record<Wire, number>;
+  readonly times: Record<Wire, Record<Variant, number[]>>;
+  /** Server-side statements (pg_stat_statements calls) and commits of each run. */
+  readonly queries: Record<Wire, Record<Variant, number[]>>;
+  readonly commits: Record<Wire, Record<Variant, number[]>>;
+  readonly pressure: number[];
+  readonly durationMs: number;
+}
+
+const LABEL: Record<Variant, string> = { cli: '`dsql-migrations apply`', psql: '`psql -f` per file', loop: 'bare pg loop' };
+
+/** Median over rounds of a / b measured in the same round: cancels the load that drifts between rounds. */
+export function pairedRatio(r: E2eResults, wire: Wire, a: Variant, b: Variant): number {
+  return median(r.times[wire][a].map((t, i) => t / r.times[wire][b][i]));
+}
+
+function wireLabel(r: E2eResults, wire: Wire): string {
+  return wire === 'direct' ? 'loopback' : `+${r.options.delayMs} ms each way (relay)`;
+}
+
+function med(r: E2eResults, wire: Wire, v: Variant): number {
+  return median(r.times[wire][v]);
+}
+
+function queries(r: E2eResults, wire: Wire, v: Variant): number {
+  return median(r.queries[wire][v]);
+}
+
+/** Where the CLI's time over psql goes, from parts measured in the same run. */
+export function cliCause(r: E2eResults, wire: Wire): string {
+  const extraQueries = queries(r, wire, 'cli') - queries(r, wire, 'psql');
+  const priced = extraQueries * r.roundTripMs[wire];
+  const beforeConnect = r.startup.lintAll;
+  const engineOverLoop = med(r, wire, 'cli') - med(r, wire, 'loop');
+  const psqlOverLoop = med(r, wire, 'psql') - med(r, wire, 'loop');
+  return `the CLI takes ${ms(engineOverLoop)} more than the bare loop: start-up and lint of the folder before it connects ${ms(beforeConnect)} ` +
+    `(\`lint\` of the folder as a process), and ${int(extraQueries)} queries more than psql (${(extraQueries / r.corpus.files).toFixed(1)} per file: ` +
+    `the engine's bookkeeping) at the measured round trip of ${ms(r.roundTripMs[wire])} = ${ms(priced)}; ` +
+    `psql's process and connection per file cost it ${ms(psqlOverLoop)} over the loop (${ms(psqlOverLoop / r.corpus.files)} per file)`;
+}
+
+interface Row {
+  readonly measure: string;
+  readonly ours: string;
+  readonly reference: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly result: string;
+}
+
+function applyRows(r: E2eResults, wire: Wire): Row[] {
+  const c = r.corpus;
+  const what = `Apply ${int(c.files)} files, ${int(c.statements)} statements, ${wireLabel(r, wire)}`;
+  const cell = (v: Variant) => `${LABEL[v]} ${ms(med(r, wire, v))} (${int(queries(r, wire, v))} queries)`;
+  const ratios = (a: Variant, b: Variant) => `${ratio(med(r, wire, a) / med(r, wire, b))} (paired ${ratio(pairedRatio(r, wire, a, b))})`;
+  const paired = pairedRatio(r, wire, 'cli', 'psql');
+  const met = paired <= E2E_TARGET;
+  return [
+    {
+      measure: `${what}: CLI vs psql`,
+      ours: cell('cli'),
+      reference: cell('psql'),
+      ratio: ratios('cli', 'psql'),
+      target: `≤ ${ratio(E2E_TARGET)} psql per file`,
+      result: met ? `met (paired ${ratio(paired)})` : `**not met**: paired ${ratio(paired)}. Cause: ${cliCause(r, wire)}.`,
+    },
+    { measure: `${what}: CLI vs bare loop`, ours: cell('cli'), reference: cell('loop'), ratio: ratios('cli', 'loop'), target: 'report', result: 'reported' },
+    { measure: `${what}: bare loop vs psql`, ours: cell('loop'), reference: cell('psql'), ratio: ratios('loop', 'psql'), target: 'report', result: 'reported' },
+  ];
+}
+
+function startupRows(r: E2eResults): Row[] {
+  const s = r.startup;
+  const node = `\`node -e 0\` ${ms(s.node)}`;
+  const row = (measure: string, value: number): Row => ({
+    measure, ours: `${ms(value)} (+${ms(value - s.node)} over Node.js)`, reference: node, ratio: ratio(value / s.node), target: 'report', result: 'reported',
+  });
+  return [
+    row('CLI start-up: `dsql-migrations --version`', s.version),
+    row('CLI start-up: `dsql-migrations lint` of a folder of one file', s.lintOne),
+    row(`CLI: \`dsql-migrations lint\` of the whole corpus (what \`apply\` does before it connects)`, s.lintAll),
+  ];
+}
+
+export function e2eTable(r: E2eResults): string {
+  const rows = [...WIRES.flatMap((w) => applyRows(r, w)), ...startupRows(r)];
+  return [
+    '| Measurement | Ours | Reference | Ratio | Target | Result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.measure} | ${x.ours} | ${x.reference} | ${x.ratio} | ${x.target} | ${x.result} |`),
+  ].join('\n');
+}
+
+function runsTable(r: E2eResults): string {
+  const lines = ['| Wire | Variant | Wall, median | Wall, runs (ms) | Queries (server) | Commits (server) |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const w of WIRES) {
+    for (const v of VARIANTS) {
+      lines.push(`| ${wireLabel(r, w)} | ${LABEL[v]} | ${ms(med(r, w, v))} | ${r.times[w][v].map((t) => t.toFixed(0)).join(', ')} | ` +
+        `${r.statementStats ? int(queries(r, w, v)) : 'n/a'} | ${int(median(r.commits[w][v]))} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderE2eDocument(r: E2eResults): string {
+  const c = r.corpus;
+  const o = r.options;
+  return `# End-to-end benchmarks
+
+Generated by \`npx projen bench:e2e\` (bench/e2e.ts); do not edit by hand. The in-process benchmarks are in
+[benchmarks.md](benchmarks.md). Speed is never asserted in tests.
+
+The machine is shared with other sessions that load its CPUs while this runs: absolute times scatter,
+so each result is judged on the **paired ratio** (median over rounds of the two variants' times in the
+same round), with the ratio of medians beside it.
+
+## Results
+
+${e2eTable(r)}
+
+## Method
+
+- Corpus: bench/real-shaped-corpus.ts, seed ${o.seed}: ${int(c.files)} files, ${int(c.statements)} statements
+  (BEGIN and COMMIT of blocks included), ${int(c.smallFiles)} files of 1 to 5 statements, the largest ${c.largestFile}. Shaped like
+  Prisma and diesel sets: a large first schema, then mostly one small change per file; enums, tables with
+  foreign keys and unique indexes, added columns with their default, SQL functions and views, seed rows
+  (Prisma's in BEGIN/COMMIT). The files are valid for DSQL, so \`apply\` runs with its lint on as users run it:
+  an enum is a \`CREATE DOMAIN ... CHECK (VALUE IN (...))\` (DSQL refuses \`CREATE TYPE ... AS ENUM\`),
+  functions are \`LANGUAGE SQL\`, indexes say \`ASYNC\`. psql and the loop get the same files translated
+  for PostgreSQL as the engine translates them (\`ASYNC\` dropped), written before the clock starts.
+- ${LABEL.cli}: \`node assets/cli/index.js apply -q --dir <folder>\` as a process, start-up, lint and
+  connection included, non-strict.
+- ${LABEL.psql}: \`psql -X -q -v ON_ERROR_STOP=1 -f <file>\` (${r.psqlVersion}), one process per
+  file in version order, as a shell loop over the folder would run it.
+- ${LABEL.loop}: one pg \`Client\` in the bench process sending each translated statement, nothing else.
+- Every run gets a fresh database of the embedded PostgreSQL (${r.serverVersion.split(',')[0]}), created and
+  dropped outside the timed part; the target is given through libpq's PG* variables to psql and the CLI
+  alike. ${o.runs} rounds; in each the wires and the variants run in rotating order, after one untimed
+  warm-up run of each on 20 files.
+- Delayed wire: bench/relay.ts, a TCP relay on loopback in its own process that holds every chunk
+  ${o.delayMs} ms before forwarding it, in each direction. Measured round trip (\`SELECT 1\` on an open
+  connection, median of 200): ${ms(r.roundTripMs.direct)} direct, ${ms(r.roundTripMs.delayed)} through the relay.
+- Start-up: median of ${o.startupRuns} rotating runs of each command as a process; \`psql --version\` took
+  ${ms(r.startup.psqlVersion)}.
+- Server-side counts are deltas of \`pg_stat_statements\` calls and \`pg_stat_database.xact_commit\` for the
+  run's database.
+
+## Runs
+
+${runsTable(r)}
+
+## Machine and run
+
+- Date: ${r.date}
+- Node.js ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.os}
+- CPU pressure from all processes when each round started (Linux PSI, some avg10): ${r.pressure.map((p) => `${p}%`).join(', ')}
+- bench/e2e.ts took ${ms(r.durationMs)}, plus the bundle step of \`npx projen bench:e2e\``;
+}
