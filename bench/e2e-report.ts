@@ -17,6 +17,7 @@ export interface E2eResults {
   /** `psql --version`. */
   readonly psqlVersion: string;
   readonly statementStats: boolean;
+  readonly priority: string;
   readonly options: { files: number; runs: number; seed: number; delayMs: number; startupRuns: number };
   readonly corpus: { files: number; statements: number; loopQueries: number; smallFiles: number; largestFile: number };
   /** Median wall time of each command, as a process. */
@@ -177,6 +178,7 @@ ${runsTable(r)}
 
 - Date: ${r.date}
 - Node.js ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.os}
+- Scheduling: ${r.priority}.
 - CPU pressure from all processes when each round started (Linux PSI, some avg10): ${r.pressure.map((p) => `${p}%`).join(', ')}
 - bench/e2e.ts took ${ms(r.durationMs)}, plus the bundle step of \`npx projen bench:e2e\``;
 }
