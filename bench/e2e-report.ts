@@ -64,6 +64,19 @@ export function cliCause(r: E2eResults, wire: Wire): string {
     `psql's process and connection per file cost it ${ms(psqlOverLoop)} over the loop (${ms(psqlOverLoop / r.corpus.files)} per file)`;
 }
 
+/**
+ * What psql pays per file over the loop (a process, a connection, a backend), and how much it may
+ * cost at least for the CLI to stay within the target: the load inflates process start-up, so the
+ * verdict is given with the per-file cost it rests on.
+ */
+export function psqlPerFile(r: E2eResults, wire: Wire): { measured: number; breakEven: number } {
+  const loop = med(r, wire, 'loop');
+  return {
+    measured: (med(r, wire, 'psql') - loop) / r.corpus.files,
+    breakEven: (med(r, wire, 'cli') / E2E_TARGET - loop) / r.corpus.files,
+  };
+}
+
 interface Row {
   readonly measure: string;
   readonly ours: string;
@@ -87,7 +100,9 @@ function applyRows(r: E2eResults, wire: Wire): Row[] {
       reference: cell('psql'),
       ratio: ratios('cli', 'psql'),
       target: `≤ ${ratio(E2E_TARGET)} psql per file`,
-      result: met ? `met (paired ${ratio(paired)})` : `**not met**: paired ${ratio(paired)}. Cause: ${cliCause(r, wire)}.`,
+      result: `${met ? 'met' : '**not met**'}: paired ${ratio(paired)}. ${met ? 'It holds' : 'It would hold'} while psql's process and connection cost ` +
+        `at least ${ms(psqlPerFile(r, wire).breakEven)} per file; here they cost ${ms(psqlPerFile(r, wire).measured)}.` +
+        `${met ? '' : ` Cause: ${cliCause(r, wire)}.`}`,
     },
     { measure: `${what}: CLI vs bare loop`, ours: cell('cli'), reference: cell('loop'), ratio: ratios('cli', 'loop'), target: 'report', result: 'reported' },
     { measure: `${what}: bare loop vs psql`, ours: cell('loop'), reference: cell('psql'), ratio: ratios('loop', 'psql'), target: 'report', result: 'reported' },
@@ -103,7 +118,7 @@ function startupRows(r: E2eResults): Row[] {
   return [
     row('CLI start-up: `dsql-migrations --version`', s.version),
     row('CLI start-up: `dsql-migrations lint` of a folder of one file', s.lintOne),
-    row(`CLI: \`dsql-migrations lint\` of the whole corpus (what \`apply\` does before it connects)`, s.lintAll),
+    row('CLI: `dsql-migrations lint` of the whole corpus (what `apply` does before it connects)', s.lintAll),
   ];
 }
 
@@ -143,6 +158,12 @@ same round), with the ratio of medians beside it.
 
 ${e2eTable(r)}
 
+psql starts a process and opens a connection for every file, the CLI once for the whole set; the CLI
+sends more queries (its bookkeeping). Which costs more depends on how expensive a process and a
+connection are: under this machine's load they are far dearer than on an idle one, which favours the
+CLI. The break-even per-file cost in the Result column says how far that can move before the target
+is missed; the CLI vs bare loop rows do not depend on it.
+
 ## Method
 
 - Corpus: bench/real-shaped-corpus.ts, seed ${o.seed}: ${int(c.files)} files, ${int(c.statements)} statements
@@ -155,8 +176,8 @@ ${e2eTable(r)}
   for PostgreSQL as the engine translates them (\`ASYNC\` dropped), written before the clock starts.
 - ${LABEL.cli}: \`node assets/cli/index.js apply -q --dir <folder>\` as a process, start-up, lint and
   connection included, non-strict.
-- ${LABEL.psql}: \`psql -X -q -v ON_ERROR_STOP=1 -f <file>\` (${r.psqlVersion}), one process per
-  file in version order, as a shell loop over the folder would run it.
+- ${LABEL.psql}: \`psql -X -q -v ON_ERROR_STOP=1 -f <file>\` (${r.psqlVersion}: the binary itself, not
+  Debian's Perl wrapper), one process per file in version order, as a shell loop over the folder would run it.
 - ${LABEL.loop}: one pg \`Client\` in the bench process sending each translated statement, nothing else.
 - Every run gets a fresh database of the embedded PostgreSQL (${r.serverVersion.split(',')[0]}), created and
   dropped outside the timed part; the target is given through libpq's PG* variables to psql and the CLI

@@ -5,7 +5,8 @@
  * that delays the wire. Writes docs/benchmarks-e2e.md and prints its table.
  *
  * Environment: BENCH_E2E_FILES (default 300), BENCH_E2E_RUNS (rounds, default 3), BENCH_SEED
- * (default 1), BENCH_E2E_DELAY_MS (relay delay each way, default 1), DSQL_MIGRATIONS_TEST_DATABASE_URL.
+ * (default 1), BENCH_E2E_DELAY_MS (relay delay each way, default 1), DSQL_MIGRATIONS_TEST_DATABASE_URL;
+ * BENCH_E2E_FROM=<json> renders the document again from a previous run's figures, measuring nothing.
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -24,6 +25,22 @@ import { translateForPostgres } from '../src/engine/dialect';
 import { Migration, MigrationSource, parseMigrations } from '../src/engine/migration-set';
 
 const CLI = path.join(REPO_ROOT, 'assets', 'cli', 'index.js');
+/**
+ * The psql binary itself: Debian's /usr/bin/psql is a Perl wrapper that picks a version, and would
+ * add a Perl start-up to every file. BENCH_E2E_PSQL overrides.
+ */
+function psqlBinary(): string {
+  if (process.env.BENCH_E2E_PSQL) return process.env.BENCH_E2E_PSQL;
+  try {
+    const candidate = path.join(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim(), 'psql');
+    if (fs.existsSync(candidate)) return candidate;
+  } catch {
+    // no pg_config: the psql on the PATH
+  }
+  return 'psql';
+}
+const PSQL = psqlBinary();
+const RESULTS_FILE = path.join(os.tmpdir(), 'dsql-migrations-bench-e2e.json');
 
 function numberFromEnv(name: string, fallback: number, allowZero = false): number {
   const raw = process.env[name];
@@ -47,7 +64,11 @@ function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<voi
 function pgEnv(config: ClientConfig): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PGHOST: config.host, PGPORT: String(config.port), PGUSER: config.user, PGPASSWORD: String(config.password), PGDATABASE: config.database,
+    PGHOST: config.host,
+    PGPORT: String(config.port),
+    PGUSER: config.user,
+    PGPASSWORD: String(config.password),
+    PGDATABASE: config.database,
     NO_COLOR: '1',
   };
   // A URL or endpoint in the environment would take precedence over the PG* variables.
@@ -86,7 +107,7 @@ function variantRunner(corpus: Corpus): Record<Variant, (config: ClientConfig) =
     cli: (config) => run(process.execPath, [CLI, 'apply', '-q', '--dir', corpus.dsqlDir], pgEnv(config)),
     psql: async (config) => {
       const env = pgEnv(config);
-      for (const file of corpus.postgresFiles) await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file], env);
+      for (const file of corpus.postgresFiles) await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file], env);
     },
     loop: async (config) => {
       const client = new Client(config);
@@ -144,7 +165,7 @@ async function startupTimes(corpus: Corpus, root: string, runs: number): Promise
     version: [process.execPath, [CLI, '--version']],
     lintOne: [process.execPath, [CLI, 'lint', '-q', '--dir', oneFile]],
     lintAll: [process.execPath, [CLI, 'lint', '-q', '--dir', corpus.dsqlDir]],
-    psqlVersion: ['psql', ['--version']],
+    psqlVersion: [PSQL, ['--version']],
   };
   const names = Object.keys(commands) as Array<keyof E2eResults['startup']>;
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof E2eResults['startup'], number[]>;
@@ -194,7 +215,17 @@ async function measure(server: BenchServer, corpus: Corpus, warmup: Corpus, rela
   return { times, queries, commits, pressure };
 }
 
+function writeDocument(results: E2eResults): void {
+  const file = path.join(REPO_ROOT, 'docs', 'benchmarks-e2e.md');
+  fs.writeFileSync(file, `${renderE2eDocument(results)}\n`);
+  // The raw figures, so the document can be rendered again without measuring (BENCH_E2E_FROM).
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(results));
+  console.log(`\n${e2eTable(results)}\n\nWrote ${path.relative(process.cwd(), file)} in ${(results.durationMs / 1000).toFixed(0)} s (figures in ${RESULTS_FILE}).`);
+}
+
 async function main(): Promise<void> {
+  const from = process.env.BENCH_E2E_FROM;
+  if (from) return writeDocument(JSON.parse(fs.readFileSync(from, 'utf8')) as E2eResults);
   const started = process.hrtime.bigint();
   const options = {
     files: numberFromEnv('BENCH_E2E_FILES', 300),
@@ -236,7 +267,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { node: process.version, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', os: `${os.type()} ${os.release()} ${os.arch()}` },
       serverVersion: server.version,
-      psqlVersion: execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim(),
+      psqlVersion: `${execFileSync(PSQL, ['--version'], { encoding: 'utf8' }).trim()} (${PSQL})`,
       statementStats: server.statementStats,
       priority: priority ? `nice ${niceness} for the bench, the processes it starts and its PostgreSQL server` : 'default (raising the priority was not allowed)',
       options,
@@ -252,9 +283,7 @@ async function main(): Promise<void> {
       ...measured,
       durationMs: elapsedMs(started),
     };
-    const file = path.join(REPO_ROOT, 'docs', 'benchmarks-e2e.md');
-    fs.writeFileSync(file, `${renderE2eDocument(results)}\n`);
-    console.log(`\n${e2eTable(results)}\n\nWrote ${path.relative(process.cwd(), file)} in ${(results.durationMs / 1000).toFixed(0)} s.`);
+    writeDocument(results);
   } finally {
     relay.child.stdin!.end();
     relay.child.kill();
