@@ -161,9 +161,10 @@ psql starts a process and opens a connection for every file, the CLI once for th
 sends more queries (its bookkeeping). Which costs more depends on how expensive a process and a
 connection are: under this machine's load they are far dearer than on an idle one, which favours the
 CLI. The break-even per-file cost in the Result column says how far that can move before the target
-is missed: where a psql process and connection cost less than that (an idle machine, ${ms(r.startup.psqlVersion)} for
-\`psql --version\` here), the target is not met, and the cause is the CLI's time over the bare loop,
-whose parts the CLI vs bare loop rows give.
+is missed at this run's CLI and loop times. On an idle machine a psql process and connection may well
+cost less (\`psql --version\` alone took ${ms(r.startup.psqlVersion)} here), but the CLI and the loop get faster too,
+so only a run there settles it; if it is missed, the cause is the CLI's time over the bare loop, whose
+parts the CLI vs bare loop rows give.
 
 ## Method
 
