@@ -203,6 +203,11 @@ project.addTask('bench', {
   steps: [{ spawn: bundle.name }, { exec: 'ts-node --transpile-only --project test/tsconfig.json bench/run.ts' }],
 });
 
+project.addTask('bench:e2e', {
+  description: 'End-to-end benchmark: the CLI as a process vs psql per file vs a bare loop, direct and through a delaying relay; writes docs/benchmarks-e2e.md',
+  steps: [{ spawn: bundleCli.name }, { exec: 'ts-node --transpile-only --project test/tsconfig.json bench/e2e.ts' }],
+});
+
 project.addTask('demo', {
   description: 'Synthesize the example app, then drive the real handler through Create and Update against an embedded PostgreSQL 16',
   steps: [{ spawn: bundle.name }, { exec: 'ts-node --transpile-only --project test/tsconfig.json examples/demo.ts' }],

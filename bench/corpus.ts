@@ -21,7 +21,7 @@ export interface CorpusOptions {
 }
 
 /** Park-Miller minimal standard generator: seeded, so the corpus does not depend on Math.random. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = (Math.abs(Math.floor(seed)) % 2147483646) + 1;
   return () => {
     state = (state * 48271) % 2147483647;
