@@ -93,7 +93,7 @@ describe('parseMigrations validation', () => {
   test('a NUL character fails the file with its line and column', () => {
     expect(problemsOf({ '0001_a.sql': 'SELECT 1;\nSELECT \'a\0b\';\n' })).toEqual([{ fileName: '0001_a.sql', rule: 'nul-byte', line: 2 }]);
     expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: 'SELECT 1;\nSELECT \'a\0b\';' }], 'migrations')).toThrow(
-      /0001_a\.sql:2:10: nul-byte the file contains a NUL character/,
+      /0001_a\.sql:2:10 error nul-byte the file contains a NUL character/,
     );
   });
 

@@ -145,7 +145,7 @@ export async function readMigrationStatus(connect: ConnectFn, migrations: Readon
  * Applies the pending migrations of a set, in version order.
  *
  * DSQL commits each DDL statement in a transaction of its own and forbids DDL with DML
- * (dsql-facts §2), so a file can stop halfway. The runner therefore keeps a ledger of the
+ * (docs/dsql-facts.md §2), so a file can stop halfway. The runner therefore keeps a ledger of the
  * statements committed for a file in progress and resumes after them; it records the file only
  * after all of its statements succeeded. One runner at a time holds a lease row; conflicts
  * (40001) are retried; a lost connection is reopened with a fresh token and the run resumes.
@@ -302,7 +302,7 @@ class Run {
   private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
     const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
-    // Well under DSQL's 3,000 rows per transaction (dsql-facts §2).
+    // Well under DSQL's 3,000 rows per transaction (docs/dsql-facts.md §2).
     for (let i = 0; i < files.length; i += 500) {
       const batch = files.slice(i, i + 500);
       await withRetries(async () => {
@@ -453,7 +453,7 @@ class Run {
     session: SqlSession, migration: Migration, unit: TransactionUnit, withRecord: boolean, uncertain: number | null,
   ): Promise<void> {
     // The runner's notes are one more DML write: never added to a transaction DSQL would then
-    // refuse (dsql-facts §2), such as a `BEGIN; CREATE ...; COMMIT;` block.
+    // refuse (docs/dsql-facts.md §2), such as a `BEGIN; CREATE ...; COMMIT;` block.
     const count = (kind: string) => unit.statements.filter((s) => s.kind === kind).length;
     const notesFit = dsqlTransactionProblem(count('ddl'), count('dml') + 1) === undefined;
     if (!notesFit || !(unit.explicit || unit.dmlOnly || withRecord)) {

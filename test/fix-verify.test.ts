@@ -4,9 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { verifyFixes } from '../../cli/fix-verify';
-import { fixAndVerify, testDatabases } from '../support/fix-verify';
-import { CORPUS_DIR } from '../support/shared';
+import { verifyFixes } from '../cli/fix-verify';
+import { fixAndVerify, testDatabases } from './support/fix-verify';
+import { CORPUS_DIR } from './support/shared';
 
 const set = (...sqls: string[]) => sqls.map((sql, i) => ({ fileName: `000${i + 1}_step.sql`, sql }));
 const failures = (report: Awaited<ReturnType<typeof verifyFixes>>) => report.regressions.map((f) => f.fileName);
