@@ -7,6 +7,7 @@ import { asyncObjectOf } from '../../src/engine/async-jobs';
 import { classifyStatement } from '../../src/engine/classify';
 import { translateForPostgres } from '../../src/engine/dialect';
 import { isIdempotentStatement } from '../../src/engine/idempotency';
+import { isSessionSetting } from '../../src/engine/session-settings';
 import { splitStatements } from '../../src/engine/splitter';
 import { fixSql } from '../../src/lint/fix';
 import { FileView } from '../../src/lint/syntax';
@@ -40,6 +41,11 @@ describe('a nested block comment before or inside a statement', () => {
     ["ALTER TABLE t ADD COLUMN IF NOT EXISTS a TEXT DEFAULT '--', ADD COLUMN b INT", false],
   ])('knows whether %j can run twice', (text, expected) => {
     expect(isIdempotentStatement(text)).toBe(expected);
+  });
+
+  test('a set_config in a comment makes no session setting', () => {
+    expect(isSessionSetting("SELECT 1 /* set_config('app.tenant', 'x', false) */")).toBe(false);
+    expect(isSessionSetting("SELECT set_config('app.tenant', 'x', false) -- for the session")).toBe(true);
   });
 
   test('the lint finds the semicolon that ends a statement after a nested or a line comment', () => {
