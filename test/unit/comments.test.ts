@@ -23,7 +23,7 @@ describe('a nested block comment before or inside a statement', () => {
   test.each([
     [`${NESTED} CREATE INDEX ASYNC i ON t (c)`, `${NESTED} CREATE INDEX i ON t (c)`],
     [`${NESTED} CREATE UNIQUE INDEX ASYNC i ON t (c)`, `${NESTED} CREATE UNIQUE INDEX i ON t (c)`],
-    [`CREATE /* x */ INDEX ASYNC i ON t (c)`, `CREATE /* x */ INDEX i ON t (c)`],
+    ['CREATE /* x */ INDEX ASYNC i ON t (c)', 'CREATE /* x */ INDEX i ON t (c)'],
     [`${NESTED} ALTER TABLE ASYNC t VALIDATE CONSTRAINT c`, `${NESTED} ALTER TABLE t VALIDATE CONSTRAINT c`],
     [`${NESTED} CALL sys.wait_for_job('abc')`, undefined],
   ])('translates %j for PostgreSQL', (input, output) => {
