@@ -1,8 +1,8 @@
 /**
- * The lexical pieces of SQL text that every scanner of this project shares (the splitter, the
- * statement classifier, the PostgreSQL translation, the lint tokenizer): comments, quotes and
- * dollar quotes, read as PostgreSQL reads them. Block comments nest (`/* a /* b *\/ c *\/` is
- * one comment), which a regular expression cannot follow.
+ * The lexical pieces of SQL text that every reader of SQL in this project shares (the splitter,
+ * the statement classifier and the checks built on it, the lint tokenizer): whitespace, comments,
+ * quotes and dollar quotes, read as PostgreSQL reads them. Block comments nest
+ * (`/* a /* b *\/ c *\/` is one comment), which a regular expression cannot follow.
  */
 
 /** PostgreSQL's whitespace: space, tab, newline, carriage return, form feed, vertical tab. */
