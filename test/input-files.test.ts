@@ -55,7 +55,7 @@ describe('a version is its number', () => {
 
   test('a folder holding both 0001 and 00001 is refused, naming both files', () => {
     const dir = writeMigrations(tempDir('both'), { '0001_seed.sql': 'SELECT 1;', '00001_seed.sql': 'SELECT 1;' });
-    expect(() => loadMigrations(dir)).toThrow(/0001_seed\.sql: duplicate-version version 0001 is also used by 00001_seed\.sql/);
+    expect(() => loadMigrations(dir)).toThrow(/0001_seed\.sql:1:1 error duplicate-version version 0001 is also used by 00001_seed\.sql/);
   });
 });
 
@@ -77,17 +77,19 @@ describe('one rule for a folder\'s entries, in the construct, the CLI and the AP
     return dir;
   };
   const expected = [
-    '0003_broken.sql: not-a-file is a symbolic link to a file that does not exist',
-    '0004_latin1.sql:2:12: encoding invalid UTF-8 at byte offset 21 (0xe9); save the file as UTF-8',
-    '0005_nul.sql:2:10: nul-byte the file contains a NUL character, which PostgreSQL cannot receive',
-    '0006_folder.sql: not-a-file is a directory; a migration must be a file',
+    '0003_broken.sql:1:1 error not-a-file is a symbolic link to a file that does not exist',
+    '0004_latin1.sql:2:12 error encoding invalid UTF-8 at byte offset 21 (0xe9); save the file as UTF-8',
+    '0005_nul.sql:2:10 error nul-byte the file contains a NUL character, which PostgreSQL cannot receive',
+    '0006_folder.sql:1:1 error not-a-file is a directory; a migration must be a file',
   ];
 
   test('synth fails naming each refused file', () => {
     const dir = oddFolder();
+    const app = new App();
+    new DsqlDatabase(new Stack(app, 'S'), 'Db', { migrationsPath: dir });
     let message = '';
     try {
-      new DsqlDatabase(new Stack(new App(), 'S'), 'Db', { migrationsPath: dir });
+      app.synth();
     } catch (e) {
       message = (e as Error).message;
     }
