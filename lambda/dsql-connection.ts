@@ -25,7 +25,7 @@ export function tokenProvider(options: DsqlConnectionOptions): () => Promise<str
 
 /**
  * Connects to Aurora DSQL with node-postgres. Tokens are checked only when a connection opens and
- * DSQL ends connections after 60 minutes (dsql-facts §5, §9.9), so each connection gets a new token.
+ * DSQL ends connections after 60 minutes (docs/dsql-facts.md §5, §9.9), so each connection gets a new token.
  * DSQL requires TLS; the certificate is verified against Node's CA bundle.
  */
 export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {

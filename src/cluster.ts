@@ -345,7 +345,7 @@ export class DsqlCluster extends DsqlClusterBase {
 
     this.clusterIdentifier = this.cfnCluster.attrIdentifier;
     this.clusterArn = this.cfnCluster.attrResourceArn;
-    // Built from the identifier, the documented endpoint format (dsql-facts §5, §6).
+    // Built from the identifier, the documented endpoint format (docs/dsql-facts.md §5, §6).
     this.clusterEndpoint = dsqlEndpoint(this.clusterIdentifier, Stack.of(this).region);
     this.vpcEndpointServiceName = this.cfnCluster.attrVpcEndpointServiceName;
     this.vpcEndpoint = this.cfnCluster.attrVpcEndpoint;

@@ -1,5 +1,6 @@
 import { JOBS_TABLE, KeptJob, SqlSession } from './bookkeeping';
 import { leadingWords } from './classify';
+import { stripLeadingTrivia } from './lexical';
 
 /** Where DSQL's async jobs (CREATE INDEX ASYNC, ALTER TABLE ASYNC ... VALIDATE) stand. */
 export interface AsyncJobStatus {
@@ -15,7 +16,7 @@ const isPending = (status: string) => status === 'submitted' || status === 'proc
 const isFailed = (status: string) => status === 'failed' || status.startsWith('cancel');
 
 /**
- * Reads the given jobs from `sys.jobs` by id (dsql-facts §3: status is submitted, processing,
+ * Reads the given jobs from `sys.jobs` by id (docs/dsql-facts.md §3: status is submitted, processing,
  * completed, failed or cancelled; finished rows are kept about 30 minutes). Rows are matched to
  * the ids here too: a server that ignored the filter must not lend one job another's state.
  */
@@ -60,7 +61,7 @@ const unquote = (id: string) => (id.startsWith('"') ? id.slice(1, -1).replace(/"
 export function asyncObjectOf(text: string): AsyncObject | undefined {
   const words = leadingWords(text, 4);
   if (!words.includes('ASYNC')) return undefined;
-  const body = text.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  const body = stripLeadingTrivia(text);
   const index = CREATE_INDEX.exec(body);
   if (index) return { kind: 'index', name: index[2] ? `${unquote(index[2])}.${unquote(index[1])}` : unquote(index[1]) };
   const check = VALIDATE.exec(body);
@@ -106,7 +107,7 @@ export const objectKey = (o: AsyncObject) => `${o.kind}:${o.name}`;
 
 /**
  * Judges the kept jobs: DSQL's status by id, and the catalog's word on the object (an index left
- * INVALID by a failed build stays so until it is dropped, dsql-facts §3). Only the newest job of
+ * INVALID by a failed build stays so until it is dropped, docs/dsql-facts.md §3). Only the newest job of
  * an object counts, so a later migration that drops and recreates the object settles a failure.
  */
 export async function judgeJobs(session: SqlSession, kept: ReadonlyArray<KeptJob>, readStatus: boolean): Promise<JobsVerdict> {

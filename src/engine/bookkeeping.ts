@@ -24,7 +24,7 @@ export const JOBS_TABLE = qualified('schema_migrations_jobs');
 /**
  * The runner's tables. `schema_migrations` keeps the documented three columns first; `checksum`
  * and `kind` were added later and are added to older tables by ALTER TABLE ... ADD COLUMN
- * (no DEFAULT or NOT NULL: DSQL's ADD COLUMN takes neither, dsql-facts §1.3).
+ * (no DEFAULT or NOT NULL: DSQL's ADD COLUMN takes neither, docs/dsql-facts.md §1.3).
  */
 const TABLES: Record<string, string> = {
   [MIGRATIONS_TABLE]: `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
@@ -133,7 +133,7 @@ function checkOwnShape(columns: ReadonlyArray<string>): void {
 
 /**
  * Creates the runner's tables and columns that are missing, after one catalog query; a run that
- * finds them all sends no DDL (DDL on DSQL disturbs concurrent sessions with OC001, dsql-facts §4).
+ * finds them all sends no DDL (DDL on DSQL disturbs concurrent sessions with OC001, docs/dsql-facts.md §4).
  */
 export async function ensureTables(session: SqlSession, onRetry?: (code: string | undefined) => void): Promise<void> {
   const { missingDdl } = await inspectTables(session);
@@ -257,7 +257,7 @@ INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) SELECT $1::text,
 
 /**
  * Records files without running them (a baseline, or another tool's history): DML only, in
- * batches well under DSQL's 3,000 rows per transaction (dsql-facts §2), each batch committed only
+ * batches well under DSQL's 3,000 rows per transaction (docs/dsql-facts.md §2), each batch committed only
  * while `confirm` finds the lease still held.
  */
 export async function recordUnrun(

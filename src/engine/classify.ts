@@ -1,7 +1,9 @@
+import { skipTrivia } from './lexical';
+
 /**
  * What kind of statement a piece of SQL is, as far as DSQL's transaction rules care:
  * "Transactions in Aurora DSQL can contain only one DDL statement and can't have both DDL and
- * DML statements" (dsql-facts §2).
+ * DML statements" (docs/dsql-facts.md §2).
  */
 export type StatementKind =
   /** Changes the catalog: CREATE, ALTER, DROP, GRANT, ... (each needs its own transaction on DSQL). */
@@ -20,34 +22,36 @@ export type StatementKind =
 const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'TRUNCATE', 'REINDEX', 'SECURITY', 'REFRESH', 'IMPORT', 'CLUSTER']);
 const DML = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'WITH', 'VALUES', 'TABLE', 'COPY']);
 
-/** The first `count` words of a statement, upper-cased, skipping comments. Quoted tokens become `"`. */
-export function leadingWords(text: string, count: number): string[] {
-  const words: string[] = [];
-  let i = 0;
-  while (i < text.length && words.length < count) {
+/** A word at the start of a statement: upper-cased, with its offsets in the text. */
+export interface LeadingWord {
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The first `count` words of a statement, skipping whitespace and comments. The first character
+ * that is not a word ends the list: a quoted token becomes `"`, anything else stands for itself.
+ */
+export function leadingWordsAt(text: string, count: number): LeadingWord[] {
+  const words: LeadingWord[] = [];
+  for (let i = skipTrivia(text, 0); i < text.length && words.length < count; i = skipTrivia(text, i)) {
     const c = text[i];
-    if (c === '-' && text[i + 1] === '-') {
-      const j = text.indexOf('\n', i);
-      i = j < 0 ? text.length : j;
-    } else if (c === '/' && text[i + 1] === '*') {
-      let depth = 1;
-      i += 2;
-      while (i < text.length && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; } else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; } else {i++;}
-      }
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < text.length && /[A-Za-z0-9_$]/.test(text[j])) j++;
-      words.push(text.slice(i, j).toUpperCase());
-      i = j;
-    } else if (/\s/.test(c)) {
-      i++;
-    } else {
-      words.push(c === "'" || c === '"' || c === '$' ? '"' : c);
-      return words;
+    if (!/[A-Za-z_]/.test(c)) {
+      words.push({ word: c === "'" || c === '"' || c === '$' ? '"' : c, start: i, end: i + 1 });
+      break;
     }
+    let j = i + 1;
+    while (j < text.length && /[A-Za-z0-9_$]/.test(text[j])) j++;
+    words.push({ word: text.slice(i, j).toUpperCase(), start: i, end: j });
+    i = j;
   }
   return words;
+}
+
+/** The first `count` words of a statement, upper-cased, skipping comments. Quoted tokens become `"`. */
+export function leadingWords(text: string, count: number): string[] {
+  return leadingWordsAt(text, count).map((w) => w.word);
 }
 
 export function classifyStatement(text: string): StatementKind {
@@ -64,7 +68,7 @@ export function classifyStatement(text: string): StatementKind {
 }
 
 /**
- * What DSQL refuses in one transaction, as counts of its DDL and DML statements (dsql-facts §2):
+ * What DSQL refuses in one transaction, as counts of its DDL and DML statements (docs/dsql-facts.md §2):
  * the one rule the strict mode, the lint and the runner share. A block of one DDL statement and
  * nothing that writes is accepted, so the runner never adds its own writes to a block holding DDL.
  */

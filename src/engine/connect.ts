@@ -1,7 +1,7 @@
 import { SqlSession } from './bookkeeping';
 import { isConnectionLost, sleep } from './errors';
 
-/** Opens a new connection. Production makes a fresh IAM token for each call (dsql-facts §5). */
+/** Opens a new connection. Production makes a fresh IAM token for each call (docs/dsql-facts.md §5). */
 export type ConnectFn = () => Promise<SqlSession>;
 
 /**

@@ -1,27 +1,24 @@
-import { leadingWords } from './classify';
+import { leadingWordsAt } from './classify';
+import { stripLeadingTrivia } from './lexical';
 
 /** The server a runner talks to. The same files go to both; DSQL-only syntax is translated for PostgreSQL. */
 export type Dialect = 'dsql' | 'postgresql';
 
 /**
  * Rewrites a DSQL statement for plain PostgreSQL 16, or returns undefined when it has no meaning there.
- * - `CREATE [UNIQUE] INDEX ASYNC` and `ALTER TABLE ASYNC`: PostgreSQL builds synchronously (dsql-facts §3).
+ * - `CREATE [UNIQUE] INDEX ASYNC` and `ALTER TABLE ASYNC`: PostgreSQL builds synchronously (docs/dsql-facts.md §3).
  * - `CALL sys.wait_for_job(...)` / `sys.cancel_job`: DSQL's job procedures; nothing to wait for on PostgreSQL.
- * - `AWS IAM GRANT|REVOKE`: maps IAM principals to roles on DSQL only (dsql-facts §5).
+ * - `AWS IAM GRANT|REVOKE`: maps IAM principals to roles on DSQL only (docs/dsql-facts.md §5).
  */
 export function translateForPostgres(text: string): string | undefined {
-  const words = leadingWords(text, 4);
-  if (words[0] === 'AWS' && words[1] === 'IAM') return undefined;
-  if (words[0] === 'CALL' && /^\s*CALL\s+sys\s*\.\s*(wait_for_job|cancel_job)\b/i.test(stripLeadingComments(text))) return undefined;
-  if (words[0] === 'CREATE' && (words[1] === 'INDEX' || (words[1] === 'UNIQUE' && words[2] === 'INDEX'))) {
-    return text.replace(/^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*CREATE\s+(?:UNIQUE\s+)?INDEX)\s+ASYNC\b/i, '$1');
-  }
-  if (words[0] === 'ALTER' && words[1] === 'TABLE' && words[2] === 'ASYNC') {
-    return text.replace(/^((?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*ALTER\s+TABLE)\s+ASYNC\b/i, '$1');
-  }
+  const words = leadingWordsAt(text, 4);
+  const [first, second, third, fourth] = words.map((w) => w.word);
+  if (first === 'AWS' && second === 'IAM') return undefined;
+  if (first === 'CALL' && /^CALL\s+sys\s*\.\s*(wait_for_job|cancel_job)\b/i.test(stripLeadingTrivia(text))) return undefined;
+  // The ASYNC word goes, with what separates it from the word before it.
+  const withoutWord = (at: number) => text.slice(0, words[at - 1].end) + text.slice(words[at].end);
+  if (first === 'CREATE' && second === 'INDEX' && third === 'ASYNC') return withoutWord(2);
+  if (first === 'CREATE' && second === 'UNIQUE' && third === 'INDEX' && fourth === 'ASYNC') return withoutWord(3);
+  if (first === 'ALTER' && second === 'TABLE' && third === 'ASYNC') return withoutWord(2);
   return text;
-}
-
-function stripLeadingComments(text: string): string {
-  return text.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
 }

@@ -10,7 +10,7 @@ const asDbError = (e: unknown): DbError => (typeof e === 'object' && e !== null 
 
 /**
  * DSQL's optimistic concurrency aborts a conflicting transaction at commit with SQLSTATE 40001,
- * with OC000 (data) or OC001 (schema) in the message (dsql-facts §4). Nothing of it committed,
+ * with OC000 (data) or OC001 (schema) in the message (docs/dsql-facts.md §4). Nothing of it committed,
  * so it may be retried. PostgreSQL's serialization and deadlock failures are retryable alike.
  */
 export function isRetryable(e: unknown): boolean {
@@ -38,7 +38,7 @@ export function isAlreadyDone(e: unknown): boolean {
   return code !== undefined && ALREADY_DONE.has(code);
 }
 
-/** DSQL's per-transaction limits: 3,000 rows, 10 MiB, 5 minutes (dsql-facts §2). */
+/** DSQL's per-transaction limits: 3,000 rows, 10 MiB, 5 minutes (docs/dsql-facts.md §2). */
 export function isTransactionLimit(e: unknown): boolean {
   return asDbError(e).code === '54000';
 }

@@ -1,9 +1,10 @@
 import { leadingWords } from './classify';
+import { blankComments } from './lexical';
 
 /**
  * Whether running a DDL statement a second time, right after it committed, changes nothing:
  * `CREATE ... IF NOT EXISTS`, `CREATE OR REPLACE`, `DROP ... IF EXISTS`, column defaults, grants.
- * DSQL commits each DDL statement on its own (dsql-facts §2), so the runner must know which
+ * DSQL commits each DDL statement on its own (docs/dsql-facts.md §2), so the runner must know which
  * statements it may repeat after a lost connection and which need a ledger entry first.
  */
 export function isIdempotentStatement(text: string): boolean {
@@ -23,8 +24,7 @@ export function isIdempotentStatement(text: string): boolean {
 function normalizedHead(text: string): string {
   const words = leadingWords(text, 1);
   if (words.length === 0) return '';
-  return text
-    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+  return blankComments(text)
     .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (m) => (m.startsWith('"') ? '"id"' : "'lit'"))
     .slice(0, 400)
     .replace(/\s+/g, ' ')

@@ -48,7 +48,7 @@ export class LeaseLostError extends MigrationStateError {
 const LOCK_ID = 'migrations';
 
 /**
- * One runner at a time. DSQL has no advisory or blocking locks (dsql-facts §4), so the lock is a
+ * One runner at a time. DSQL has no advisory or blocking locks (docs/dsql-facts.md §4), so the lock is a
  * row with an expiry: taken by INSERT on its primary key, or by an UPDATE that succeeds only when
  * the lease has expired or is already ours. Concurrent takers conflict, and OCC (DSQL) or the
  * unique key (PostgreSQL) lets exactly one win.

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { lineIndex } from './lines';
 import type { MigrationProblem, MigrationSource } from './migration-set';
 import { looksLikeMigration } from './naming';
 
@@ -64,20 +65,9 @@ export function decodeSqlFile(fileName: string, bytes: Buffer): { sql: string } 
     offset += Buffer.byteLength(sql.slice(from, at), 'utf8');
     from = at;
     if (bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) continue;
-    const { line, column } = positionIn(sql, at);
+    const { line, column } = lineIndex(sql)(at);
     const hex = `0x${bytes[offset].toString(16).padStart(2, '0')}`;
     return { problem: { fileName, line, column, rule: 'encoding', message: `invalid UTF-8 at byte offset ${offset} (${hex}); save the file as UTF-8` } };
   }
   return { sql };
-}
-
-/** 1-based line and column of a character offset. */
-export function positionIn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }

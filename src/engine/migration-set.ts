@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { positionIn, readMigrationFolder } from './migration-folder';
+import { lineIndex } from './lines';
+import { readMigrationFolder } from './migration-folder';
 import { compareVersions, looksLikeMigration, parseMigrationFileName, versionKey } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
 import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
@@ -104,7 +105,7 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
     const nul = sql.indexOf('\0');
     if (nul >= 0) {
       // PostgreSQL's protocol cannot carry it: the server would reject the message, not the statement.
-      problems.push({ fileName, ...positionIn(sql, nul), rule: 'nul-byte', message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
+      problems.push({ fileName, ...lineIndex(sql)(nul), rule: 'nul-byte', message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
       continue;
     }
     let split: SplitResult;

@@ -23,7 +23,7 @@ export class TransactionShapeError extends Error {
 
 /**
  * Groups a file's statements into transactions. DSQL allows one DDL statement per transaction and
- * no DDL with DML (dsql-facts §2), so every statement outside a `BEGIN ... COMMIT` block runs in a
+ * no DDL with DML (docs/dsql-facts.md §2), so every statement outside a `BEGIN ... COMMIT` block runs in a
  * transaction of its own; a block the author wrote runs as written (and DSQL, or the strict mode,
  * refuses it if it breaks those rules).
  */

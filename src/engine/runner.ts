@@ -145,7 +145,7 @@ export async function readMigrationStatus(connect: ConnectFn, migrations: Readon
  * Applies the pending migrations of a set, in version order.
  *
  * DSQL commits each DDL statement in a transaction of its own and forbids DDL with DML
- * (dsql-facts §2), so a file can stop halfway. The runner therefore keeps a ledger of the
+ * (docs/dsql-facts.md §2), so a file can stop halfway. The runner therefore keeps a ledger of the
  * statements committed for a file in progress and resumes after them; it records the file only
  * after all of its statements succeeded. One runner at a time holds a lease row; conflicts
  * (40001) are retried; a lost connection is reopened with a fresh token and the run resumes.

@@ -1,4 +1,5 @@
 import { leadingWords } from './classify';
+import { blankComments } from './lexical';
 
 /**
  * What a migration's session settings do to the files after it: nothing. Each file starts with the
@@ -44,7 +45,7 @@ function settingsMadeBy(text: string): string[] {
     return ['*'];
   }
   const names: string[] = [];
-  for (const m of text.matchAll(/set_config\s*\(\s*('(?:[^']|'')*'|[^,]*)/gi)) {
+  for (const m of blankComments(text).matchAll(/set_config\s*\(\s*('(?:[^']|'')*'|[^,]*)/gi)) {
     const literal = /^'([A-Za-z_][\w.]*)'$/.exec(m[1].trim());
     names.push(literal ? literal[1].toLowerCase() : '*');
   }

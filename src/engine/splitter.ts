@@ -3,9 +3,11 @@
  * strings, quoted identifiers, dollar quotes, comments, parentheses (psql counts their depth, so
  * `CREATE RULE ... DO ALSO (INSERT ...; INSERT ...)` stays whole) and `BEGIN ATOMIC ... END` bodies.
  *
- * DSQL runs one DDL statement per transaction (dsql-facts §2), and a multi-statement string sent
+ * DSQL runs one DDL statement per transaction (docs/dsql-facts.md §2), and a multi-statement string sent
  * in one query runs as one implicit transaction, so files must be split client-side.
  */
+import { dollarTagAt, IDENT_CHAR, IDENT_START, isEscapeString, lineCommentEnd, scanBlockComment, scanDollarQuoted, scanQuoted } from './lexical';
+import { lineIndex } from './lines';
 
 /** One statement of a file, with its place in the file (1-based line and column). */
 export interface SqlStatement {
@@ -46,24 +48,9 @@ export class SqlSyntaxError extends Error {
 
 /** drizzle-kit separates statements with this line comment. */
 const DRIZZLE_BREAKPOINT = /^-->\s*statement-breakpoint\b/;
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 
 export function splitStatements(sql: string): SplitResult {
-  const lineStarts = [0];
-  for (let i = 0; i < sql.length; i++) {
-    if (sql[i] === '\n') lineStarts.push(i + 1);
-  }
-  const position = (offset: number): { line: number; column: number } => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
+  const position = lineIndex(sql);
   const fail = (reason: string, offset: number): never => {
     const { line, column } = position(offset);
     throw new SqlSyntaxError(reason, line, column);
@@ -104,8 +91,7 @@ export function splitStatements(sql: string): SplitResult {
     const next = sql[i + 1];
 
     if (c === '-' && next === '-') {
-      let j = sql.indexOf('\n', i);
-      if (j < 0) j = n;
+      const j = lineCommentEnd(sql, i);
       const text = sql.slice(i, j);
       comments.push({ text, line: position(i).line, offset: i, block: false });
       if (DRIZZLE_BREAKPOINT.test(text) && atomicDepth === 0) finish();
@@ -121,9 +107,7 @@ export function splitStatements(sql: string): SplitResult {
     }
     if (c === "'") {
       // E'...' strings allow backslash escapes; the prefix letter was consumed as a word just before.
-      const prev = sql[i - 1];
-      const escapes = (prev === 'E' || prev === 'e') && !IDENT_CHAR.test(sql[i - 2] ?? ' ');
-      const j = scanQuoted(sql, i, "'", escapes);
+      const j = scanQuoted(sql, i, "'", isEscapeString(sql, i));
       if (j < 0) fail('unterminated string literal', i);
       token(i, j);
       i = j;
@@ -139,10 +123,10 @@ export function splitStatements(sql: string): SplitResult {
     if (c === '$') {
       const tag = dollarTagAt(sql, i);
       if (tag !== undefined) {
-        const close = sql.indexOf(tag, i + tag.length);
-        if (close < 0) fail(`unterminated dollar-quoted string ${tag}`, i);
-        token(i, close + tag.length);
-        i = close + tag.length;
+        const j = scanDollarQuoted(sql, i, tag);
+        if (j < 0) fail(`unterminated dollar-quoted string ${tag}`, i);
+        token(i, j);
+        i = j;
         continue;
       }
     }
@@ -186,50 +170,4 @@ export function splitStatements(sql: string): SplitResult {
     }
     prevWord = word;
   }
-}
-
-/** Returns the offset just past a (nested) block comment opened at `from`, or -1 when it never closes. */
-export function scanBlockComment(sql: string, from: number): number {
-  let depth = 1;
-  let j = from + 2;
-  while (j < sql.length && depth > 0) {
-    if (sql[j] === '/' && sql[j + 1] === '*') {
-      depth++;
-      j += 2;
-    } else if (sql[j] === '*' && sql[j + 1] === '/') {
-      depth--;
-      j += 2;
-    } else {
-      j++;
-    }
-  }
-  return depth > 0 ? -1 : j;
-}
-
-/** Returns the offset just past the closing quote, or -1 when the quote never closes. */
-export function scanQuoted(sql: string, from: number, quote: string, backslashEscapes: boolean): number {
-  let j = from + 1;
-  while (j < sql.length) {
-    const ch = sql[j];
-    if (backslashEscapes && ch === '\\') {
-      j += 2;
-      continue;
-    }
-    if (ch === quote) {
-      if (sql[j + 1] === quote) {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  return -1;
-}
-
-/** A dollar-quote opening tag (`$$` or `$tag$`) at `i`, or undefined (`$1` parameters are not tags). */
-function dollarTagAt(sql: string, i: number): string | undefined {
-  if (IDENT_CHAR.test(sql[i - 1] ?? ' ') && sql[i - 1] !== '$') return undefined;
-  const m = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 80));
-  return m ? m[0] : undefined;
 }

@@ -5,7 +5,7 @@ import { splitStatements } from './splitter';
 /**
  * Wraps a PostgreSQL session so that it refuses what DSQL refuses about transactions: a second DDL
  * statement in one transaction, or DDL and DML together ("Transactions in Aurora DSQL can contain
- * only one DDL statement and can't have both DDL and DML statements", dsql-facts §2). Tests and
+ * only one DDL statement and can't have both DDL and DML statements", docs/dsql-facts.md §2). Tests and
  * local runs use it to prove that the engine keeps DSQL's rules without a cluster.
  */
 export function dsqlStrictSession(session: SqlSession): SqlSession {

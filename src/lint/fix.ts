@@ -5,6 +5,7 @@
  */
 import { analyzeSql, LintDiagnostic, LintOptions, lintSql } from './lint';
 import { TextEdit } from './syntax';
+import { lineIndex } from '../engine/lines';
 import { normalizeSql } from '../engine/migration-set';
 
 export interface AppliedFix {
@@ -42,7 +43,7 @@ const MAX_PASSES = 8;
 export function fixSql(input: string, options: FixOptions = {}): FixResult {
   const fileName = options.fileName ?? 'input.sql';
   const original = normalizeSql(input);
-  const originalLines = lineStarts(original);
+  const positionInOriginal = lineIndex(original);
   let sql = original;
   // Maps an offset of the current text back to one of the original, through every pass.
   let toOriginal = (offset: number) => offset;
@@ -58,7 +59,7 @@ export function fixSql(input: string, options: FixOptions = {}): FixResult {
       accepted.push(...f.fix.edits);
       applied.push({
         ruleId: f.ruleId,
-        line: lineOf(originalLines, toOriginal(f.offset)),
+        line: positionInOriginal(toOriginal(f.offset)).line,
         message: f.fix.description,
         changesBehaviour: f.fix.changesBehaviour,
         note: f.fix.note,
@@ -101,21 +102,4 @@ function backThroughEdits(sorted: ReadonlyArray<TextEdit>, offset: number): numb
     delta += e.text.length - (e.end - e.start);
   }
   return offset - delta;
-}
-
-function lineStarts(sql: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < sql.length; i++) if (sql[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: ReadonlyArray<number>, offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
 }

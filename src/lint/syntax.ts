@@ -5,6 +5,8 @@
  */
 import { identifierValue, Token, tokenize } from './tokenize';
 import { classifyStatement, StatementKind } from '../engine/classify';
+import { skipTrivia } from '../engine/lexical';
+import { lineIndex, TextPosition } from '../engine/lines';
 import { SplitResult, SqlStatement } from '../engine/splitter';
 
 /** A half-open range of token indices. */
@@ -410,7 +412,7 @@ export function parseSequenceOptions(tokens: ReadonlyArray<Token>, range: TokenR
   return { cache, as };
 }
 
-/** DSQL accepts CACHE 1 or CACHE >= 65536 and nothing else (dsql-facts §1.5). */
+/** DSQL accepts CACHE 1 or CACHE >= 65536 and nothing else (docs/dsql-facts.md §1.5). */
 export function isValidCache(value: number | undefined): boolean {
   return value !== undefined && (value === 1 || value >= 65536);
 }
@@ -495,39 +497,18 @@ export interface TextEdit {
 /** A file's statements and the offsets a fix needs to edit them. */
 export class FileView {
   readonly statements: StatementView[];
-  private readonly lineStarts: number[];
+  /** 1-based line and column of a file offset. */
+  readonly position: (offset: number) => TextPosition;
 
   constructor(readonly fileName: string, readonly sql: string, readonly split: SplitResult) {
     this.statements = split.statements.map((s, i) => new StatementView(s, i));
-    this.lineStarts = [0];
-    for (let i = 0; i < sql.length; i++) if (sql[i] === '\n') this.lineStarts.push(i + 1);
-  }
-
-  /** 1-based line and column of a file offset. */
-  position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
+    this.position = lineIndex(sql);
   }
 
   /** Offset of the `;` that ends a statement, if it has one (drizzle breakpoints and EOF end without). */
   terminator(s: StatementView): number | undefined {
-    let i = s.statement.end;
-    while (i < this.sql.length) {
-      const c = this.sql[i];
-      if (c === ';') return i;
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {i++;} else if (c === '/' && this.sql[i + 1] === '*') {
-        const close = this.sql.indexOf('*/', i + 2);
-        if (close < 0) return undefined;
-        i = close + 2;
-      } else {return undefined;}
-    }
-    return undefined;
+    const i = skipTrivia(this.sql, s.statement.end);
+    return this.sql[i] === ';' ? i : undefined;
   }
 
   /** Replaces a statement's text (its terminator stays). */

@@ -1,4 +1,4 @@
-import { scanBlockComment, scanQuoted } from '../engine/splitter';
+import { dollarTagAt, IDENT_CHAR, IDENT_START, scanDollarQuoted, scanQuoted, skipTrivia } from '../engine/lexical';
 
 /**
  * A lightweight SQL token stream for the lint rules: enough to find keywords, identifiers and
@@ -31,8 +31,6 @@ export interface Token {
   readonly depth: number;
 }
 
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const OPERATOR_CHAR = /[+\-*/<>=~!@#%^&|`?:]/;
 
 /** Tokenizes SQL text, skipping whitespace and comments. Unterminated quotes run to the end. */
@@ -50,16 +48,14 @@ export function tokenize(sql: string): Token[] {
   };
 
   while (i < n) {
+    const afterTrivia = skipTrivia(sql, i);
+    if (afterTrivia > i) {
+      i = afterTrivia;
+      continue;
+    }
     const c = sql[i];
     const next = sql[i + 1];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
-      i++;
-    } else if (c === '-' && next === '-') {
-      const j = sql.indexOf('\n', i);
-      i = j < 0 ? n : j;
-    } else if (c === '/' && next === '*') {
-      i = skipBlockComment(sql, i);
-    } else if (c === "'") {
+    if (c === "'") {
       const j = endOfQuoted(sql, i, "'", false);
       push('string', i, j);
       i = j;
@@ -73,10 +69,10 @@ export function tokenize(sql: string): Token[] {
       push('param', i, j);
       i = j;
     } else if (c === '$') {
-      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 80));
-      if (tag) {
-        const close = sql.indexOf(tag[0], i + tag[0].length);
-        const j = close < 0 ? n : close + tag[0].length;
+      const tag = dollarTagAt(sql, i);
+      if (tag !== undefined) {
+        const close = scanDollarQuoted(sql, i, tag);
+        const j = close < 0 ? n : close;
         push('string', i, j);
         i = j;
       } else {
@@ -118,11 +114,6 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
-}
-
-function skipBlockComment(sql: string, from: number): number {
-  const end = scanBlockComment(sql, from);
-  return end < 0 ? sql.length : end;
 }
 
 /** Offset just past the closing quote (doubled quotes are escapes), or the end of the text. */

@@ -1,6 +1,7 @@
 /**
- * Runs AWS's dsql-lint test fixtures (in ../shared/corpus, never copied into the repository)
- * through our linter and fixer, and says per case whether we agree with what the fixture asserts.
+ * Runs AWS's dsql-lint test fixtures (read from the shared corpus at `SHARED_DIR`, never copied
+ * into the repository) through our linter and fixer, and says per case whether we agree with what
+ * the fixture asserts.
  * Only DSQL-compatibility and transaction rules are compared: dsql-lint has no re-runnability,
  * row-limit or suppression rules, so those are switched off here.
  */

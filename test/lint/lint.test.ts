@@ -47,7 +47,7 @@ describe('diagnostics', () => {
     expect(lintSql('m.sql', "SELECT 1;\nSELECT 'open;").map((d) => `${d.line}:${d.column}:${d.ruleId}`)).toEqual(['2:8:syntax-error']);
   });
 
-  test('every rule has a kebab-case id, a message, a DSQL doc link and a dsql-facts reference', () => {
+  test('every rule has a kebab-case id, a message, a DSQL doc link and a docs/dsql-facts.md reference', () => {
     for (const r of RULES) {
       expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(r.message.length).toBeGreaterThan(10);

@@ -25,8 +25,8 @@ function citingFiles(): string[] {
       }
     }
   };
-  for (const dir of ['src', 'lambda', 'cli', 'bench', 'docs', 'test']) walk(path.join(ROOT, dir));
-  return files;
+  for (const dir of ['src', 'lambda', 'cli', 'bench', 'docs', 'test', 'examples']) walk(path.join(ROOT, dir));
+  return [...files, path.join(ROOT, 'README.md')];
 }
 
 describe('docs/dsql-facts.md', () => {
@@ -39,6 +39,15 @@ describe('docs/dsql-facts.md', () => {
       }
     }
     expect([...missing]).toEqual([]);
+  });
+
+  test('citations name the file docs/dsql-facts.md, never the bare document name', () => {
+    const bare = citingFiles().flatMap((file) =>
+      fs.readFileSync(file, 'utf8').split('\n')
+        .map((line, i) => ({ line, at: `${path.relative(ROOT, file)}:${i + 1}` }))
+        .filter(({ line }) => /(?<!docs\/)dsql-facts(?:\.md)? *§/.test(line))
+        .map(({ at }) => at));
+    expect(bare).toEqual([]);
   });
 
   test('every section without subsections names the AWS page or other source it rests on', () => {

@@ -1,4 +1,4 @@
-/** ALTER TABLE: DSQL's grammar is a subset of PostgreSQL's (dsql-facts §1.3). */
+/** ALTER TABLE: DSQL's grammar is a subset of PostgreSQL's (docs/dsql-facts.md §1.3). */
 import {
   alterColumnSub, alterPrefix, generatedName, hasNotValid, insertAt, isSerial, lastNamePart,
   NOTE_ASYNC_INDEX, NOTE_VALIDATE, rewriteAlter, textOf, typeWords, validateStatement,

@@ -71,7 +71,7 @@ export function isBigint(words: string[]): boolean {
 
 /**
  * Rewrites an ALTER TABLE statement whose action(s) need more than an in-place edit: every action
- * becomes its own statement (DSQL wants one change per ALTER TABLE, dsql-facts §1.3), and each
+ * becomes its own statement (DSQL wants one change per ALTER TABLE, docs/dsql-facts.md §1.3), and each
  * action in `replacements` becomes the statements given (none = dropped).
  */
 export function rewriteAlter(s: StatementView, file: FileView, alter: AlterTable, replacements: Map<AlterAction, string[]>): TextEdit {

@@ -1,4 +1,4 @@
-/** Indexes: DSQL builds every index as a background job, with a narrower syntax (dsql-facts §1.6, §3). */
+/** Indexes: DSQL builds every index as a background job, with a narrower syntax (docs/dsql-facts.md §1.6, §3). */
 import {
   insertAt, NOTE_ASYNC_INDEX, removeTokens, replaceTokens,
 } from './helpers';

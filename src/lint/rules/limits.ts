@@ -1,4 +1,4 @@
-/** Statements that may exceed a DSQL quota at run time (dsql-facts §2, §9.6). */
+/** Statements that may exceed a DSQL quota at run time (docs/dsql-facts.md §2, §9.6). */
 import { DOC, Rule, StatementCheck } from './rule';
 import {
   isWord,

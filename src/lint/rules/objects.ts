@@ -1,4 +1,4 @@
-/** Objects DSQL does not have (dsql-facts §1.1, §1.2). */
+/** Objects DSQL does not have (docs/dsql-facts.md §1.1, §1.2). */
 import {
   columnSites, insertAt, removeTokens, replaceTokens, textOf,
 } from './helpers';

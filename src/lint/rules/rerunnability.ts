@@ -1,4 +1,4 @@
-/** A file that stops halfway on DSQL (one DDL per transaction) must be safe to apply again (dsql-facts §2, §9.1). */
+/** A file that stops halfway on DSQL (one DDL per transaction) must be safe to apply again (docs/dsql-facts.md §2, §9.1). */
 import {
   insertAt,
 } from './helpers';

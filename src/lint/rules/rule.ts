@@ -58,7 +58,7 @@ export interface RuleInfo {
   readonly fixable: boolean;
   readonly message: string;
   readonly docUrl: string;
-  /** Where the rule comes from in dsql-facts, and the DSQL change it follows, if any. */
+  /** Where the rule comes from in docs/dsql-facts.md, and the DSQL change it follows, if any. */
   readonly fact: string;
   /** More than the message says (markdown, for the documentation). */
   readonly notes?: string;
@@ -98,6 +98,6 @@ export const DOC = {
   concurrency: `${DOCS}/working-with-concurrency-control.html`,
   systemTables: `${DOCS}/working-with-systems-tables.html`,
   authentication: `${DOCS}/authentication-authorization.html`,
-  // DSQL's JSONB rejection is documented by AWS Labs, not the user guide (dsql-facts §7).
+  // DSQL's JSONB rejection is documented by AWS Labs, not the user guide (docs/dsql-facts.md §7).
   jsonb: 'https://github.com/awslabs/agent-plugins/commit/715fa78',
 } as const;

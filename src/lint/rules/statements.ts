@@ -1,4 +1,4 @@
-/** Statements DSQL does not run, and files that cannot be split (dsql-facts §1.1, §1.2, §2, §4). */
+/** Statements DSQL does not run, and files that cannot be split (docs/dsql-facts.md §1.1, §1.2, §2, §4). */
 import {
   replaceTokens, textOf,
 } from './helpers';

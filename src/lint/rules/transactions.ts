@@ -1,4 +1,4 @@
-/** Transaction shape (dsql-facts §2): one check over a file's BEGIN ... COMMIT blocks feeds three rules. */
+/** Transaction shape (docs/dsql-facts.md §2): one check over a file's BEGIN ... COMMIT blocks feeds three rules. */
 import { insertAt } from './helpers';
 import { DOC, FileCheck, Fix, Rule } from './rule';
 import { FileView, StatementView, TextEdit } from '../syntax';

@@ -1,4 +1,4 @@
-/** Column types, identity columns and sequences (dsql-facts §1.5, §7). */
+/** Column types, identity columns and sequences (docs/dsql-facts.md §1.5, §7). */
 import {
   alterColumnSub, columnSites, generatedName, insertAt, isBigint, isSerial, lastNamePart, replaceTokens, textOf, typeWords,
 } from './helpers';
@@ -304,7 +304,7 @@ export const TYPE_RULES: ReadonlyArray<Rule> = [
     fixDoc: [{ rewrite: '`AS type` → `AS BIGINT`', changesBehaviour: 'yes' }],
     check: sequenceType,
   },
-  // A warning, not an error: AWS Labs saw JSONB columns rejected (dsql-facts §7), while dsql-lint
+  // A warning, not an error: AWS Labs saw JSONB columns rejected (docs/dsql-facts.md §7), while dsql-lint
   // 0.2.14 (Aug 2026) lists JSONB as supported after its own cluster tests. Raise it per project.
   {
     id: 'jsonb-column',
@@ -314,7 +314,7 @@ export const TYPE_RULES: ReadonlyArray<Rule> = [
     message: 'JSONB columns were rejected by DSQL (JSON columns are accepted); check that your cluster accepts JSONB',
     docUrl: DOC.jsonb,
     fact: '§7 (evidence conflicts: see docs/lint-rules.md)',
-    notes: '**`jsonb-column` is a warning, not an error.** dsql-facts §7 cites AWS Labs seeing `JSONB` columns rejected on a live cluster, and treats them as unsupported. dsql-lint 0.2.14 (Aug 2026) lists `JSONB` among the supported types after its own cluster tests. Until that is settled, the rule warns; set it to `\'error\'` or `\'off\'` per project once you know what your cluster does.',
+    notes: '**`jsonb-column` is a warning, not an error.** docs/dsql-facts.md §7 cites AWS Labs seeing `JSONB` columns rejected on a live cluster, and treats them as unsupported. dsql-lint 0.2.14 (Aug 2026) lists `JSONB` among the supported types after its own cluster tests. Until that is settled, the rule warns; set it to `\'error\'` or `\'off\'` per project once you know what your cluster does.',
     fixDoc: [{ rewrite: '`JSONB` → `JSON`', changesBehaviour: 'yes' }],
     check: jsonbColumn,
   },
