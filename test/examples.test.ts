@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { createApi, Db } from '../examples/api-role/api';
 import { API_DATABASE_ROLE, ApiRoleStack } from '../examples/api-role/app';
 import { fillPlaceholders } from '../examples/api-role/placeholders';
-import { postgresConnector } from '../lambda/postgres-connection';
+import { postgresConnector } from '../connectors';
 import { freshDatabase } from './support/database';
 import { tempDir } from './support/harness';
 import { loadMigrations } from '../src/engine/migration-set';

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent } from 'aws-lambda';
 import { ExampleStack, ExampleStackProps } from '../../examples/app';
 import { createHandlers, HandlerDeps } from '../../lambda/handler';
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { readManifest } from '../../src/engine/manifest';
 import { MigrationsResourceProperties, physicalResourceId, RESOURCE_TYPE } from '../../src/resource-contract';
 
