@@ -82,8 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
     },
   },
-  // src/ is the jsii library and may import no npm package; lambda/ is bundled, so it may use devDeps.
-  eslintOptions: { dirs: ['src'], devdirs: ['lambda', 'cli', 'bench', 'test', 'examples'] },
+  // src/ is the jsii library and may import no npm package; lambda/, connectors/ and cli/ are bundled, so they may use devDeps.
+  eslintOptions: { dirs: ['src'], devdirs: ['lambda', 'connectors', 'cli', 'bench', 'test', 'examples'] },
   gitignore: ['/assets/handler/', '/assets/cli/', '/examples/cdk.out/', '*.tmp'],
   githubOptions: { mergify: false },
 });
@@ -240,9 +240,9 @@ project.addTask('check', {
   ],
 });
 
-// lambda/ and examples/ are bundled or run with ts-node, not compiled by jsii; these configs let
+// lambda/, connectors/, cli/, bench/ and examples/ are bundled or run with ts-node, not compiled by jsii; these configs let
 // the type checker and eslint see them with the same compiler options.
-for (const dir of ['lambda', 'examples', 'cli', 'bench']) {
+for (const dir of ['lambda', 'connectors', 'examples', 'cli', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -252,7 +252,7 @@ for (const dir of ['lambda', 'examples', 'cli', 'bench']) {
   });
 }
 
-for (const pattern of ['/examples/', '/lambda/', '/cli/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
+for (const pattern of ['/examples/', '/lambda/', '/connectors/', '/cli/', '/.ci/', '/bench/', '/docs/', '/migrations/']) {
   project.addPackageIgnore(pattern);
 }
 

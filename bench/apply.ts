@@ -6,12 +6,8 @@ import { Client } from 'pg';
 import { BenchServer, ServerCounters } from './server';
 import { cpuPressure, median, rotated, timeMs } from './stats';
 import { measureUnitCosts, UnitCosts } from './unit-costs';
-import { postgresConnector } from '../lambda/postgres-connection';
-import { ensureTables, recordStatement } from '../src/engine/bookkeeping';
-import { translateForPostgres } from '../src/engine/dialect';
-import { isIdempotentStatement } from '../src/engine/idempotency';
-import { Migration } from '../src/engine/migration-set';
-import { applyMigrationSet, RunnerEvent } from '../src/engine/runner';
+import { postgresConnector } from '../connectors';
+import { applyMigrationSet, ensureTables, isIdempotentStatement, Migration, recordStatement, RunnerEvent, translateForPostgres } from '../src/engine';
 import { instrumentedConnector, QueryLog } from '../test/support/sessions';
 
 /**

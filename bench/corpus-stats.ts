@@ -1,7 +1,5 @@
 /** What a parsed corpus holds, by the kinds that cost the engine differently. */
-import { translateForPostgres } from '../src/engine/dialect';
-import { isIdempotentStatement } from '../src/engine/idempotency';
-import { Migration } from '../src/engine/migration-set';
+import { isIdempotentStatement, Migration, translateForPostgres } from '../src/engine';
 
 export interface CorpusStats {
   readonly files: number;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { MigrationSource } from '../src/engine/migration-set';
+import { MigrationSource } from '../src/engine';
 
 export interface CorpusOptions {
   /** @default 200 */

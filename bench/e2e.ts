@@ -21,8 +21,7 @@ import { generateRealShapedCorpus } from './real-shaped-corpus';
 import { BenchServer, startBenchServer } from './server';
 import { cpuPressure, elapsedMs, median, rotated, timeMs } from './stats';
 import { TARGET_ENV } from '../cli/target';
-import { translateForPostgres } from '../src/engine/dialect';
-import { Migration, MigrationSource, parseMigrations } from '../src/engine/migration-set';
+import { Migration, MigrationSource, parseMigrations, translateForPostgres } from '../src/engine';
 
 const CLI = path.join(REPO_ROOT, 'assets', 'cli', 'index.js');
 /**

@@ -40,7 +40,7 @@ export interface LambdaMeasurement {
 /** Where a bundled input comes from: the npm package, or the project's own code. */
 function originOf(input: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-  return m ? m[1] : 'own code (lambda/, src/engine/)';
+  return m ? m[1] : 'own code (lambda/, connectors/, src/engine/)';
 }
 
 function groupPackages(origin: string): string {

@@ -3,7 +3,7 @@
  * what validation alone costs (`parseMigrations`: names, splitting, transaction shape, checksums).
  */
 import { median, timeMs } from './stats';
-import { MigrationSource, parseMigrations } from '../src/engine/migration-set';
+import { MigrationSource, parseMigrations } from '../src/engine';
 import { lintMigrations } from '../src/lint';
 
 export interface LintMeasurement {

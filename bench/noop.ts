@@ -8,12 +8,8 @@ import { Client } from 'pg';
 import { tinyMigrations } from './corpus';
 import { BenchServer } from './server';
 import { median, rotated, timeMs } from './stats';
-import { postgresConnector } from '../lambda/postgres-connection';
-import { readState } from '../src/engine/bookkeeping';
-import { Migration, parseMigrations } from '../src/engine/migration-set';
-import { compareVersions } from '../src/engine/naming';
-import { applyMigrationSet } from '../src/engine/runner';
-import { computeStatus, DatabaseState } from '../src/engine/status';
+import { postgresConnector } from '../connectors';
+import { applyMigrationSet, compareVersions, computeStatus, DatabaseState, Migration, parseMigrations, readState } from '../src/engine';
 import { instrumentedConnector, QueryLog } from '../test/support/sessions';
 
 export interface NoopCase {

@@ -9,7 +9,7 @@
  * second statement (§1.3). psql and the bare loop get the same files translated for PostgreSQL.
  */
 import { prng } from './corpus';
-import { MigrationSource } from '../src/engine/migration-set';
+import { MigrationSource } from '../src/engine';
 
 export interface RealShapedOptions {
   /** @default 400 */

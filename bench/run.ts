@@ -18,7 +18,7 @@ import { BenchResults, renderDocument, resultsTable } from './report';
 import { startBenchServer } from './server';
 import { elapsedMs } from './stats';
 import { measureSynth } from './synth';
-import { parseMigrations } from '../src/engine/migration-set';
+import { parseMigrations } from '../src/engine';
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

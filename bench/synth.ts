@@ -11,7 +11,7 @@ import { App } from 'aws-cdk-lib';
 import { generateCorpus, writeMigrationsFolder } from './corpus';
 import { median, rotated, timeMs } from './stats';
 import { ExampleStack } from '../examples/app';
-import { loadMigrations, migrationSetHash, parseMigrations } from '../src/engine/migration-set';
+import { loadMigrations, migrationSetHash, parseMigrations } from '../src/engine';
 
 export interface SynthMeasurement {
   readonly files: number;

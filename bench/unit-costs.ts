@@ -5,8 +5,7 @@
 import { Client } from 'pg';
 import { BenchServer } from './server';
 import { median, rotated, timeMs } from './stats';
-import { ensureTables, recordStatement } from '../src/engine/bookkeeping';
-import { Migration } from '../src/engine/migration-set';
+import { ensureTables, Migration, recordStatement } from '../src/engine';
 
 export interface UnitCosts {
   /** `SELECT 1`: a round trip that commits nothing. */

@@ -9,26 +9,14 @@
  * jsii package gains no runtime dependency.
  */
 import { describedConnector, dsqlDescription, maskConnectionString } from './connection';
-import { dsqlRegion } from './dsql-endpoint';
-import { dsqlConnector } from '../lambda/dsql-connection';
-import { postgresConnector } from '../lambda/postgres-connection';
+import { dsqlConnector, dsqlRegion, postgresConnector } from '../connectors';
 import { checkedMigrations } from '../src/check';
-import { adoptHistory as adoptEngineHistory, AdoptionResult, AdoptSource } from '../src/engine/adopt';
-import type { Dialect } from '../src/engine/dialect';
-import { readMigrationFolder } from '../src/engine/migration-folder';
-import { loadMigrations } from '../src/engine/migration-set';
-import { applyMigrationSet, ConnectFn, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine/runner';
-import { MigrationStatus } from '../src/engine/status';
+import { adoptHistory as adoptEngineHistory, AdoptionResult, AdoptSource, applyMigrationSet, ConnectFn, Dialect, loadMigrations, MigrationStatus, readMigrationFolder, readMigrationStatus, RunOptions, RunResult, SqlSession } from '../src/engine';
 import { RuleSetting } from '../src/lint';
 
-export type { AdoptionResult, AdoptSource } from '../src/engine/adopt';
-export type { Dialect } from '../src/engine/dialect';
-export type { Migration } from '../src/engine/migration-set';
-export type { AppliedMigration, RunnerEvent, RunProgress, RunResult } from '../src/engine/runner';
-export type { MigrationState, MigrationStatus } from '../src/engine/status';
+export type { AdoptionResult, AdoptSource, AppliedMigration, Dialect, Migration, MigrationState, MigrationStatus, RunnerEvent, RunProgress, RunResult } from '../src/engine';
 // Classes, so that callers can tell failures apart with instanceof.
-export { MigrationValidationError } from '../src/engine/migration-set';
-export { LeaseLostError, MigrationError, MigrationStateError, RunInterruptedError } from '../src/engine/runner';
+export { LeaseLostError, MigrationError, MigrationStateError, MigrationValidationError, RunInterruptedError } from '../src/engine';
 export { ConnectionError } from './connection';
 
 /**

@@ -3,7 +3,7 @@
  * error (host, port, database, or the DSQL endpoint and role), never with its password.
  * No commander here: the API bundle imports this module.
  */
-import { ConnectFn } from '../src/engine/runner';
+import { ConnectFn } from '../src/engine';
 
 export const dsqlDescription = (endpoint: string, user: string, region: string) => `dsql://${user}@${endpoint} (${region})`;
 

@@ -9,9 +9,8 @@
  * both fail, and the set is applied again to a new database.
  */
 import { Client } from 'pg';
-import { postgresConnector } from '../lambda/postgres-connection';
-import { Migration, MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine/migration-set';
-import { applyMigrationSet, ConnectFn, MigrationError } from '../src/engine/runner';
+import { postgresConnector } from '../connectors';
+import { applyMigrationSet, ConnectFn, Migration, MigrationError, MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine';
 
 /** Makes empty databases to apply a set to, one at a time. */
 export interface ScratchDatabases {

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './errors';
 import { checkMigrations, formatDiagnostic as formatCheckDiagnostic, MigrationDiagnostic } from '../src/check';
-import { MigrationFolder } from '../src/engine/migration-folder';
+import { MigrationFolder } from '../src/engine';
 import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from '../src/lint';
 
 /** A diagnostic of src/check.ts with `file`: the file as the user would open it (folder and name). */

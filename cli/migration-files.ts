@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './errors';
-import { MigrationFolder, readMigrationFolder } from '../src/engine/migration-folder';
-import { formatProblem as formatEngineProblem, loadMigrations, Migration, MigrationProblem } from '../src/engine/migration-set';
+import { formatProblem as formatEngineProblem, loadMigrations, Migration, MigrationFolder, MigrationProblem, readMigrationFolder } from '../src/engine';
 
 export const DIR_ENV = 'DSQL_MIGRATIONS_DIR';
 export const DEFAULT_DIR = './migrations';

@@ -5,8 +5,7 @@ import { formatProblem } from './migration-files';
 import { CommonOptions } from './options';
 import { Output } from './output';
 import { ConnectionError } from './target';
-import { MigrationValidationError } from '../src/engine/migration-set';
-import { MigrationError, MigrationStateError } from '../src/engine/runner';
+import { MigrationError, MigrationStateError, MigrationValidationError } from '../src/engine';
 import { RULES_BY_ID } from '../src/lint';
 
 /**

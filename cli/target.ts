@@ -1,11 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describedConnector, dsqlDescription, maskConnectionString, parseUrl } from './connection';
-import { dsqlRegion } from './dsql-endpoint';
+import { dsqlConnector, dsqlRegion, postgresConnector } from '../connectors';
 import { UsageError } from './errors';
-import { dsqlConnector } from '../lambda/dsql-connection';
-import { postgresConnector } from '../lambda/postgres-connection';
-import { Dialect } from '../src/engine/dialect';
-import { ConnectFn } from '../src/engine/runner';
+import { ConnectFn, Dialect } from '../src/engine';
 
 /** Where `status`, `plan` and `apply` connect. */
 export interface Target {

@@ -1,8 +1,5 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { readAppliedBy } from '../src/engine/bookkeeping';
-import { Dialect } from '../src/engine/dialect';
-import { Migration } from '../src/engine/migration-set';
-import { applyMigrationSet, ConnectFn, RunnerEvent, RunOptions } from '../src/engine/runner';
+import { applyMigrationSet, ConnectFn, Dialect, Migration, readAppliedBy, RunnerEvent, RunOptions } from '../src/engine';
 import { ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData } from '../src/resource-contract';
 
 export type { MigrationsResourceProperties } from '../src/resource-contract';

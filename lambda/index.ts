@@ -1,4 +1,4 @@
-import { dsqlConnector } from './dsql-connection';
+import { dsqlConnector } from '../connectors';
 import { createHandlers } from './handler';
 import { loadManifestFromS3 } from './s3-manifest';
 import { budgetFromEnvironment } from '../src/resource-contract';

@@ -1,6 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { readManifest } from '../src/engine/manifest';
-import { Migration } from '../src/engine/migration-set';
+import { Migration, readManifest } from '../src/engine';
 
 const cache = new Map<string, Migration[]>();
 let s3: S3Client | undefined;

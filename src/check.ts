@@ -4,8 +4,7 @@
  * list of diagnostics in one format.
  */
 import * as path from 'path';
-import { MigrationFolder } from './engine/migration-folder';
-import { Migration, MigrationValidationError, parseMigrations } from './engine/migration-set';
+import { Migration, MigrationFolder, MigrationValidationError, parseMigrations } from './engine';
 import { lintMigrations, LintOptions } from './lint';
 
 export interface MigrationDiagnostic {

@@ -20,10 +20,7 @@ import {
 import { Construct } from 'constructs';
 import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
-import { buildManifest, handlerMemoryNeeded } from './engine/manifest';
-import { readMigrationFolder } from './engine/migration-folder';
-import { Migration } from './engine/migration-set';
-import { isVersion } from './engine/naming';
+import { buildManifest, handlerMemoryNeeded, isVersion, Migration, readMigrationFolder } from './engine';
 import { LintOptions, resolveRuleSettings } from './lint';
 import { ATTRIBUTES, BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE, resourceProperties } from './resource-contract';
 

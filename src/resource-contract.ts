@@ -5,8 +5,7 @@
  * `policyOf`; nothing else spells a property or attribute name. Internal: not exported from the
  * package's index, so jsii does not see it.
  */
-import { isVersion } from './engine/naming';
-import type { RunOptions } from './engine/runner';
+import { isVersion, RunOptions } from './engine';
 
 export const RESOURCE_TYPE = 'Custom::DsqlMigrations';
 

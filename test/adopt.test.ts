@@ -4,7 +4,7 @@
  * only later files are applied. The other tool's table is never altered.
  */
 import { createHash } from 'crypto';
-import { postgresConnector } from '../lambda/postgres-connection';
+import { postgresConnector } from '../connectors';
 import { freshDatabase, queryRows } from './support/database';
 import { adoptHistory, AdoptOptions } from '../src/engine/adopt';
 import { parseMigrations } from '../src/engine/migration-set';

@@ -1,5 +1,5 @@
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
-import { dsqlConnector, tokenProvider } from '../lambda/dsql-connection';
+import { dsqlConnector, tokenProvider } from '../connectors';
 import { DATABASE_URL_ENV } from './support/local-postgres';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

@@ -5,12 +5,12 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Client } from 'pg';
+import { postgresConnector } from '../connectors';
+import { freshDatabase } from './support/database';
+import { tempDir } from './support/harness';
 import { createApi, Db } from '../examples/api-role/api';
 import { API_DATABASE_ROLE, ApiRoleStack } from '../examples/api-role/app';
 import { fillPlaceholders } from '../examples/api-role/placeholders';
-import { postgresConnector } from '../lambda/postgres-connection';
-import { freshDatabase } from './support/database';
-import { tempDir } from './support/harness';
 import { loadMigrations } from '../src/engine/migration-set';
 import { applyMigrationSet } from '../src/engine/runner';
 

@@ -6,7 +6,7 @@ import './cli/support/require-bundles';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { postgresConnector } from '../lambda/postgres-connection';
+import { postgresConnector } from '../connectors';
 import { DsqlDatabase } from '../src';
 import { loadMigrations } from '../src/engine/migration-set';
 import { applyMigrationSet, RunnerEvent } from '../src/engine/runner';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ADOPT_SOURCES, adoptHistory, AdoptSource } from '../../src/engine/adopt';
+import { ADOPT_SOURCES, adoptHistory, AdoptSource } from '../../src/engine';
 import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
 import { runAction } from '../run';

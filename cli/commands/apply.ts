@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkedMigrations } from '../../src/check';
-import { readAsyncJobs } from '../../src/engine/async-jobs';
-import { AppliedMigration, applyMigrationSet, MigrationError, RunInterruptedError, RunnerEvent, RunProgress, RunResult } from '../../src/engine/runner';
+import { AppliedMigration, applyMigrationSet, MigrationError, readAsyncJobs, RunInterruptedError, RunnerEvent, RunProgress, RunResult } from '../../src/engine';
 import { RuleSetting } from '../../src/lint';
 import { ReportedFailure } from '../errors';
 import { lintOptions } from '../lint-engine';

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { decodeSqlFile } from '../../src/engine/migration-folder';
-import { MigrationValidationError, normalizeSql } from '../../src/engine/migration-set';
+import { decodeSqlFile, MigrationValidationError, normalizeSql } from '../../src/engine';
 import { RuleSetting } from '../../src/lint';
 import { unifiedDiff } from '../diff';
 import { ReportedFailure, UsageError } from '../errors';

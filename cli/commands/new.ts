@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine/naming';
+import { latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine';
 import { DRAFT_MARKER } from '../../src/lint/rules';
 import { UsageError } from '../errors';
 import { formatOption } from '../options';

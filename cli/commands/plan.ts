@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-import { Dialect } from '../../src/engine/dialect';
-import { FilePlan, planFile } from '../../src/engine/file-plan';
-import { Migration } from '../../src/engine/migration-set';
-import { detectDialect, MigrationStateError, readMigrationStatus } from '../../src/engine/runner';
-import { selectWork as selectEngineWork } from '../../src/engine/selection';
-import { MigrationStatus } from '../../src/engine/status';
+import { detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, readMigrationStatus, selectWork as selectEngineWork } from '../../src/engine';
 import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
 import { runAction } from '../run';

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isVersion } from '../../src/engine/naming';
-import { RunOptions } from '../../src/engine/runner';
+import { isVersion, RunOptions } from '../../src/engine';
 
 /** The flags that decide what `apply` runs; `plan` takes them too, so it shows what `apply` would do. */
 export interface PolicyOptions {

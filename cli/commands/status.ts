@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { readMigrationStatus } from '../../src/engine/runner';
-import { MigrationStatus } from '../../src/engine/status';
+import { MigrationStatus, readMigrationStatus } from '../../src/engine';
 import { ReportedFailure } from '../errors';
 import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';

@@ -5,8 +5,7 @@
  */
 import { analyzeSql, LintDiagnostic, LintOptions, lintSql } from './lint';
 import { TextEdit } from './syntax';
-import { lineIndex } from '../engine/lines';
-import { normalizeSql } from '../engine/migration-set';
+import { lineIndex, normalizeSql } from '../engine';
 
 export interface AppliedFix {
   readonly ruleId: string;

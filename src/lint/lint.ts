@@ -5,8 +5,7 @@
 import { DRAFT_FILE, DRAFT_MARKER, Finding, Fix, Rule, RuleInfo, RULES, RULES_BY_ID, RuleSetting, Severity, SYNTAX_ERROR, UNUSED_SUPPRESSION } from './rules';
 import { parseSuppressions, SuppressionIndex } from './suppressions';
 import { FileView, StatementView } from './syntax';
-import { normalizeSql } from '../engine/migration-set';
-import { splitStatements, SplitResult, SqlSyntaxError } from '../engine/splitter';
+import { normalizeSql, SplitResult, splitStatements, SqlSyntaxError } from '../engine';
 
 export interface LintOptions {
   /** Per-rule severity overrides; `'off'` disables a rule. Unknown rule ids are an error. */

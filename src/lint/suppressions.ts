@@ -5,7 +5,7 @@
  * Text after the list (for example a reason) is ignored. A suppression that silences nothing is
  * reported as `unused-suppression`, so stale comments do not pile up.
  */
-import { SqlComment, SqlStatement } from '../engine/splitter';
+import { SqlComment, SqlStatement } from '../engine';
 
 export interface Suppression {
   readonly scope: 'statement' | 'file';

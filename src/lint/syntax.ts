@@ -4,10 +4,7 @@
  * left alone, so an unusual statement yields no finding rather than a wrong one.
  */
 import { identifierValue, Token, tokenize } from './tokenize';
-import { classifyStatement, StatementKind } from '../engine/classify';
-import { skipTrivia } from '../engine/lexical';
-import { lineIndex, TextPosition } from '../engine/lines';
-import { SplitResult, SqlStatement } from '../engine/splitter';
+import { classifyStatement, lineIndex, skipTrivia, SplitResult, SqlStatement, StatementKind, TextPosition } from '../engine';
 
 /** A half-open range of token indices. */
 export interface TokenRange {

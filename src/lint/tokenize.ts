@@ -1,4 +1,4 @@
-import { dollarTagAt, IDENT_CHAR, IDENT_START, scanDollarQuoted, scanQuoted, skipTrivia } from '../engine/lexical';
+import { dollarTagAt, IDENT_CHAR, IDENT_START, scanDollarQuoted, scanQuoted, skipTrivia } from '../engine';
 
 /**
  * A lightweight SQL token stream for the lint rules: enough to find keywords, identifiers and

@@ -1,6 +1,6 @@
 import { generateCorpus, tinyMigrations } from '../../bench/corpus';
 import { corpusStats } from '../../bench/corpus-stats';
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet } from '../../src/engine/runner';
 import { freshDatabase } from '../support/database';

@@ -1,5 +1,5 @@
 import { generateRealShapedCorpus } from '../../bench/real-shaped-corpus';
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet } from '../../src/engine/runner';
 import { freshDatabase } from '../support/database';

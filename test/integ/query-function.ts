@@ -1,7 +1,7 @@
 // The integration test's probe: connects to the migrated cluster as `admin` (the same connector the
 // migration handler uses) and returns what the migrations left in the database. Bundled by
 // NodejsFunction in integ.database.ts; invoked by an `invokeFunction` assertion.
-import { dsqlConnector } from '../../lambda/dsql-connection';
+import { dsqlConnector } from '../../connectors';
 
 export interface QueryResult {
   /** Highest version recorded in schema_migrations. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Client } from 'pg';
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { loadMigrations, parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet } from '../../src/engine/runner';
 import { freshDatabase } from '../support/database';

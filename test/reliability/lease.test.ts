@@ -1,6 +1,6 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { openClient, postgresConnector } from '../../lambda/postgres-connection';
+import { openClient, postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, LeaseLostError, RunnerEvent, RunOptions } from '../../src/engine/runner';
 import { freshDatabase, queryRows as sql } from '../support/database';

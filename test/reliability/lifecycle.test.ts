@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { postgresConnector } from '../../connectors';
 import { createHandlers } from '../../lambda/handler';
-import { postgresConnector } from '../../lambda/postgres-connection';
 import { readManifest } from '../../src/engine/manifest';
 import { asyncJobEmulator, createSysJobs } from '../support/async-jobs';
 import { freshDatabase, queryRows as sql } from '../support/database';

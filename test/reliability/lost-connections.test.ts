@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyMigrations } from '../../cli/api';
-import { openClient, postgresConnector } from '../../lambda/postgres-connection';
+import { openClient, postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet, ConnectFn, RunnerEvent } from '../../src/engine/runner';
 import { freshDatabase, queryRows as sql } from '../support/database';

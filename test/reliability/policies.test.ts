@@ -1,4 +1,4 @@
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet, readMigrationStatus, RunOptions } from '../../src/engine/runner';
 import { freshDatabase, queryRows as sql } from '../support/database';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { queryRows } from './database';
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { translateForPostgres } from '../../src/engine/dialect';
 import { ConnectFn, SqlSession } from '../../src/engine/runner';
 

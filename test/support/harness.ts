@@ -4,9 +4,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent } from 'aws-lambda';
+import { postgresConnector } from '../../connectors';
 import { ExampleStack, ExampleStackProps } from '../../examples/app';
 import { createHandlers, HandlerDeps } from '../../lambda/handler';
-import { postgresConnector } from '../../lambda/postgres-connection';
 import { readManifest } from '../../src/engine/manifest';
 import { MigrationsResourceProperties, physicalResourceId, RESOURCE_TYPE } from '../../src/resource-contract';
 

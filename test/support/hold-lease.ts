@@ -3,7 +3,7 @@
  * `node -r ts-node/register/transpile-only test/support/hold-lease.ts <url> <leaseMs> <owner>`.
  * It applies `LONG_RUN_FILES`; their second file sleeps as long as the `naps` table says.
  */
-import { postgresConnector } from '../../lambda/postgres-connection';
+import { postgresConnector } from '../../connectors';
 import { parseMigrations } from '../../src/engine/migration-set';
 import { applyMigrationSet } from '../../src/engine/runner';
 

@@ -1,5 +1,5 @@
 import { Client, ClientConfig } from 'pg';
-import { ConnectFn } from '../src/engine/runner';
+import { ConnectFn } from '../src/engine';
 
 export interface PostgresConnectionOptions {
   /** Give up on a server that accepts and never answers. @default 30 seconds */
