@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { verifyFixes } from '../cli/fix-verify';
 import { fixAndVerify, testDatabases } from './support/fix-verify';
-import { CORPUS_DIR } from './support/shared';
+import { CORPUS_DIR, describeWithShared } from './support/shared';
 
 const set = (...sqls: string[]) => sqls.map((sql, i) => ({ fileName: `000${i + 1}_step.sql`, sql }));
 const failures = (report: Awaited<ReturnType<typeof verifyFixes>>) => report.regressions.map((f) => f.fileName);
@@ -53,8 +53,6 @@ describe('fixes that once broke the next file', () => {
 });
 
 /** The shared corpora: migration sets that ran on DSQL, and ORM output. */
-const available = fs.existsSync(CORPUS_DIR);
-if (!available) console.warn(`Skipping fix verification on the shared corpora: ${CORPUS_DIR} is absent (set DSQL_MIGRATIONS_SHARED_DIR)`);
 
 /** A folder's migrations as NNNN_name.sql, in version order (Flyway's V<n>__ and plain names). */
 function corpusSet(folder: string, only?: (file: string) => boolean) {
@@ -81,7 +79,7 @@ const CORPUS_SETS: Array<[string, () => ReturnType<typeof corpusSet>]> = [
   ['dsqlbase schema_generated', () => corpusSet('slsdotdev-dsqlbase', (f) => f === 'schema_generated.sql')],
 ];
 
-(available ? describe : describe.skip)('fix on the shared corpora', () => {
+describeWithShared('fix on the shared corpora', () => {
   const tally = { files: 0, rewritten: 0, rewrittenApply: 0 };
   afterAll(() => {
     console.log(`fix --verify on the shared corpora: ${tally.files} files, ${tally.rewritten} rewritten by fix, ${tally.rewrittenApply} of them apply in DSQL-strict mode`);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { loadMigrations } from '../../src/engine/migration-set';
 import { formatDiagnostic, lintMigrations, lintSql } from '../../src/lint/lint';
 import { RULES } from '../../src/lint/rules';
-import { SHARED_DIR } from '../support/shared';
+import { CORPUS_DIR, describeWithShared } from '../support/shared';
 
 describe('severities', () => {
   const sql = 'CREATE INDEX IF NOT EXISTS i ON t (c);\nUPDATE t SET a = 1;';
@@ -84,11 +84,9 @@ describe('migration sets', () => {
 });
 
 /** Files that ran on real DSQL clusters must not be flagged as errors. */
-const corpus = path.join(SHARED_DIR, 'corpus');
-const describeCorpus = fs.existsSync(corpus) ? describe : describe.skip;
-if (!fs.existsSync(corpus)) console.warn(`Skipping the real-DSQL corpus tests: ${corpus} is absent (set DSQL_MIGRATIONS_SHARED_DIR)`);
+const corpus = CORPUS_DIR;
 
-describeCorpus('SQL that ran on real DSQL clusters', () => {
+describeWithShared('SQL that ran on real DSQL clusters', () => {
   const files = [
     path.join(corpus, 'seed-origin', '0001_initial_schema.sql'),
     path.join(corpus, 'seed-origin', '0002_create_indexes.sql'),
