@@ -24,6 +24,7 @@ import { buildManifest, handlerMemoryNeeded } from './engine/manifest';
 import { readMigrationFolder } from './engine/migration-folder';
 import { Migration } from './engine/migration-set';
 import { isVersion } from './engine/naming';
+import { PARAMETER_NAME, unusedParameterMessage, unusedParameters } from './engine/parameters';
 import { LintOptions, resolveRuleSettings } from './lint';
 import { ATTRIBUTES, BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE, resourceProperties } from './resource-contract';
 
@@ -144,6 +145,17 @@ export interface DsqlMigrationsOptions {
   readonly baselineVersion?: string;
 
   /**
+   * Values for the `${{ name }}` placeholders of the migration files, substituted by the handler
+   * at deploy time (CDK tokens allowed, such as a role's ARN). Placeholders are replaced outside
+   * comments, as text: write the quotes yourself (`'${{ appRoleArn }}'`). A placeholder with no
+   * value fails synth; a parameter no file uses is a warning. Values are not part of a file's
+   * checksum, so a new value does not change applied files, and they are never logged.
+   *
+   * @default - no parameters
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
    * Runs the migration handler in this VPC, for clusters reached through their PrivateLink
    * (interface VPC) endpoint. Without a VPC the handler reaches the public endpoint over TLS.
    * Shared by every `DsqlMigrations` in the stack.
@@ -257,7 +269,7 @@ export class DsqlMigrations extends Construct {
     }
     // Problems with the files fail synth through a validation, so that `cdk synth` lists every one
     // of them at once, in the lint's format, instead of stopping at the first with a stack trace.
-    const migrations = this.check(props.migrationsPath, props.lint) ?? [];
+    const migrations = this.check(props.migrationsPath, props.lint ?? {}, props.parameters ?? {}) ?? [];
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
     this.migrationCount = migrations.length;
@@ -291,6 +303,7 @@ export class DsqlMigrations extends Construct {
         allowChangedMigrations: props.allowChangedMigrations,
         allowOutOfOrder: props.allowOutOfOrder,
         baselineVersion: props.baselineVersion,
+        parameters: props.parameters,
       }),
     });
     // The role's policy must exist before the handler first connects.
@@ -317,7 +330,7 @@ export class DsqlMigrations extends Construct {
    * Checks the folder: every error (file names, versions, SQL, lint) becomes one line of a
    * validation that fails synth; warnings become annotations. Returns the set when it is valid.
    */
-  private check(migrationsPath: string, options: MigrationLintOptions = {}): MigrationCheck['migrations'] {
+  private check(migrationsPath: string, options: MigrationLintOptions, parameters: Readonly<Record<string, string>>): MigrationCheck['migrations'] {
     const folder = displayFolder(migrationsPath);
     const errors: string[] = [];
     this.node.addValidation({ validate: () => errors });
@@ -329,6 +342,9 @@ export class DsqlMigrations extends Construct {
       return undefined;
     }
     let lint: LintOptions | false = false;
+    const names = Object.keys(parameters);
+    const badName = names.find((n) => !PARAMETER_NAME.test(n));
+    if (badName !== undefined) errors.push(`parameters: "${badName}" is not a parameter name (letters, digits and _, not starting with a digit)`);
     if (options.enabled !== false) {
       try {
         lint = { rules: options.rules ?? {} };
@@ -342,7 +358,10 @@ export class DsqlMigrations extends Construct {
       Annotations.of(this).addWarningV2('cdk-dsql-migrations:empty-folder',
         `${folder} warning empty-folder no migration files (NNNN_description.sql) in this folder: the deploy creates the bookkeeping tables and applies nothing`);
     }
-    const { migrations, diagnostics } = checkMigrations(files, lint);
+    const { migrations, diagnostics } = checkMigrations(files, lint, names);
+    for (const name of unusedParameters(files.sources.map((f) => f.sql), names)) {
+      Annotations.of(this).addWarningV2('cdk-dsql-migrations:unused-parameter', `${folder} warning unused-parameter ${unusedParameterMessage(name)}`);
+    }
     for (const d of diagnostics) {
       const line = formatDiagnostic(folder, d);
       if (d.severity === 'error') errors.push(line);

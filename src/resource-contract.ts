@@ -10,7 +10,7 @@ import type { RunOptions } from './engine/runner';
 
 export const RESOURCE_TYPE = 'Custom::DsqlMigrations';
 
-/** The custom resource's properties, as CloudFormation hands them to the handler (strings only). */
+/** The custom resource's properties, as CloudFormation hands them to the handler (strings, and one map of strings). */
 export interface MigrationsResourceProperties {
   readonly ClusterEndpoint: string;
   readonly Region: string;
@@ -24,6 +24,8 @@ export interface MigrationsResourceProperties {
   readonly OutOfOrder?: string;
   /** A migration version; absent for no baseline. */
   readonly BaselineVersion?: string;
+  /** The values of the files' `${{ name }}` placeholders (tokens resolved by CloudFormation); absent for none. */
+  readonly Parameters?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,6 +42,7 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   OnChangedFile: 'policy',
   OutOfOrder: 'policy',
   BaselineVersion: 'policy',
+  Parameters: 'policy',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -52,6 +55,7 @@ export interface ResourceInput {
   readonly allowChangedMigrations?: boolean;
   readonly allowOutOfOrder?: boolean;
   readonly baselineVersion?: string;
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -68,11 +72,12 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.allowChangedMigrations ? { OnChangedFile: 'accept' } : {}),
     ...(input.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
     ...(input.baselineVersion !== undefined ? { BaselineVersion: input.baselineVersion } : {}),
+    ...(input.parameters && Object.keys(input.parameters).length > 0 ? { Parameters: { ...input.parameters } } : {}),
   };
 }
 
 /** The runner options the properties set. */
-export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion'>;
+export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters'>;
 
 /**
  * Reads the policy properties into the runner's options. A value the construct never writes (a
@@ -88,12 +93,23 @@ export function policyOf(props: MigrationsResourceProperties): ResourcePolicy {
     onChangedFile: oneOf(props, 'OnChangedFile', ['fail', 'accept']),
     outOfOrder: oneOf(props, 'OutOfOrder', ['fail', 'apply']),
     baselineVersion: baseline,
+    parameters: parametersOf(props.Parameters),
   };
+}
+
+/** The parameter values; anything but a map of strings fails the deploy (the message names no value). */
+function parametersOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new Error(`${RESOURCE_TYPE} property Parameters must be a map of names to strings`);
+  }
+  return { ...(value as Record<string, string>) };
 }
 
 function oneOf<T extends string>(props: MigrationsResourceProperties, key: keyof MigrationsResourceProperties, values: readonly T[]): T | undefined {
   const value = props[key];
   if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`${RESOURCE_TYPE} property ${key} must be a string`);
   if (!(values as readonly string[]).includes(value)) {
     throw new Error(`${RESOURCE_TYPE} property ${key} must be one of ${values.join(', ')}, got "${value}"`);
   }
