@@ -208,3 +208,40 @@ describe('summarizeVersions', () => {
     expect(summarizeVersions(many)).toBe('0001..0400 (400 files)');
   });
 });
+
+describe('parameters through the handler on PostgreSQL 16', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = await freshDatabase('handler_params');
+  });
+
+  test('parameters reach the SQL at deploy time, are never logged, and a new value does not make a file changed', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/app-secret-name';
+    const dir = folder(0, {
+      '0001_settings.sql': 'CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT);\n',
+      '0002_role.sql': "-- ${{ notAParameter }} in a comment stays as written\nINSERT INTO settings VALUES ('role', '${{ appRoleArn }}');\n",
+    });
+    const first = synth(dir, { parameters: { appRoleArn: arn } });
+    expect(first.properties.Parameters).toEqual({ appRoleArn: arn });
+    const logs: unknown[] = [];
+    await localHandlers(url, first.outdir, (e) => logs.push(e)).onEvent(cfnEvent('Create', first.properties));
+    expect(await query(url, 'SELECT k, v FROM settings')).toEqual([{ k: 'role', v: arn }]);
+    expect(JSON.stringify(logs)).not.toContain('app-secret-name');
+
+    // A new value: the set hash is the same, the applied file is not changed, nothing runs again.
+    const second = synth(dir, { parameters: { appRoleArn: 'arn:aws:iam::123456789012:role/other' } });
+    expect(second.properties.MigrationSetHash).toBe(first.properties.MigrationSetHash);
+    const again = await localHandlers(url, second.outdir).onEvent(cfnEvent('Update', second.properties, { oldProperties: first.properties }));
+    expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '2' });
+    expect(await query(url, 'SELECT v FROM settings')).toEqual([{ v: arn }]);
+  });
+
+  test('the error of a failing statement shows the placeholder, not the value', async () => {
+    const dir = folder(0, { '0001_fail.sql': "SELECT '${{ secret }}'::int;\n" });
+    const stack = synth(dir, { parameters: { secret: 'not-a-number-s3cr3t' } });
+    const logs: unknown[] = [];
+    const failure = localHandlers(url, stack.outdir, (e) => logs.push(e)).onEvent(cfnEvent('Create', stack.properties));
+    await expect(failure).rejects.toThrow('invalid input syntax for type integer: "${{ secret }}"');
+    expect(JSON.stringify(logs)).not.toContain('s3cr3t');
+  });
+});
