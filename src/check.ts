@@ -58,7 +58,13 @@ export function checkMigrations(folder: MigrationFolder, lint: LintOptions | fal
     .map((p) => ({ fileName: p.fileName, line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
   const parameterDiagnostics: MigrationDiagnostic[] = parameters === undefined ? [] : sources.flatMap((s) =>
     unknownParameters(s.sql, parameters).map((u) => ({
-      fileName: s.fileName, line: u.line, column: u.column, ruleId: 'unknown-parameter', severity: 'error' as const, message: unknownParameterMessage(u.name), fixable: false,
+      fileName: s.fileName,
+      line: u.line,
+      column: u.column,
+      ruleId: 'unknown-parameter',
+      severity: 'error' as const,
+      message: unknownParameterMessage(u.name),
+      fixable: false,
     })));
   const diagnostics = [...setDiagnostics, ...parameterDiagnostics, ...lintDiagnostics].sort(
     (a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.line - b.line || a.column - b.column),
@@ -68,9 +74,12 @@ export function checkMigrations(folder: MigrationFolder, lint: LintOptions | fal
 
 /**
  * The migrations of a folder for a run (`apply`, `applyMigrations`): every error, of the loader or
- * the lint, fails with one MigrationValidationError that lists them all.
+ * the lint, fails with one MigrationValidationError that lists them all. `parameters` as for
+ * `checkMigrations`.
  */
-export function checkedMigrations(directory: string, folder: MigrationFolder, lint: LintOptions | false, parameters?: ReadonlyArray<string>): Migration[] {
+export function checkedMigrations(
+  directory: string, folder: MigrationFolder, lint: LintOptions | false, parameters?: ReadonlyArray<string>,
+): Migration[] {
   const { migrations, diagnostics } = checkMigrations(folder, lint, parameters);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !migrations) {

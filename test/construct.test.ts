@@ -227,7 +227,7 @@ describe('DsqlMigrations', () => {
 
 describe('parameters', () => {
   const files = {
-    '0001_grant.sql': "CREATE TABLE IF NOT EXISTS settings (k text PRIMARY KEY, v text);\n",
+    '0001_grant.sql': 'CREATE TABLE IF NOT EXISTS settings (k text PRIMARY KEY, v text);\n',
     '0002_values.sql': "-- ${{ inComment }} is not a placeholder\nINSERT INTO settings VALUES ('role', '${{ appRoleArn }}');\n",
   };
 

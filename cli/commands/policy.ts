@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkedMigrations } from '../../src/check';
-import { LintOptions } from '../../src/lint';
 import { Migration } from '../../src/engine/migration-set';
 import { isVersion } from '../../src/engine/naming';
 import { parseParameterOptions, unusedParameterMessage, unusedParameters } from '../../src/engine/parameters';
 import { RunOptions } from '../../src/engine/runner';
+import { LintOptions } from '../../src/lint';
 import { readMigrationSources } from '../migration-files';
 import { Output } from '../output';
 
