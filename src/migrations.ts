@@ -60,6 +60,32 @@ export interface MigrationLintOptions {
   readonly rules?: { [ruleId: string]: LintSeverity };
 }
 
+/** A migration tool whose history `adoptHistory` reads. */
+export enum MigrationTool {
+  /** `flyway_schema_history`. */
+  FLYWAY = 'flyway',
+  /** golang-migrate's `schema_migrations(version, dirty)`, renamed first (this library's table has that name). */
+  GOLANG_MIGRATE = 'golang-migrate',
+  /** dbmate's `schema_migrations(version)`, renamed first. */
+  DBMATE = 'dbmate',
+  /** `_prisma_migrations`. */
+  PRISMA = 'prisma',
+  /** `drizzle.__drizzle_migrations`. */
+  DRIZZLE = 'drizzle',
+}
+
+/** Where the history of the tool a database was migrated with is. */
+export interface MigrationHistorySource {
+  /** The tool. */
+  readonly from: MigrationTool;
+  /**
+   * Its history table, `name` or `schema.name`.
+   *
+   * @default the tool's own table
+   */
+  readonly table?: string;
+}
+
 /**
  * Options of `DsqlMigrations` that do not name the cluster (shared with `DsqlDatabase`).
  */
@@ -154,6 +180,16 @@ export interface DsqlMigrationsOptions {
    * @default - no parameters
    */
   readonly parameters?: { [name: string]: string };
+
+  /**
+   * Adopt a database migrated with another tool: while `schema_migrations` holds no record, the
+   * deploy first records the files that tool's history table lists as applied (without running
+   * them, and without altering that table), then applies the rest. A history that disagrees with
+   * the files, or a dirty or failed entry, fails the deploy with nothing recorded.
+   *
+   * @default - no adoption
+   */
+  readonly adoptHistory?: MigrationHistorySource;
 
   /**
    * Runs the migration handler in this VPC, for clusters reached through their PrivateLink
@@ -304,6 +340,7 @@ export class DsqlMigrations extends Construct {
         allowOutOfOrder: props.allowOutOfOrder,
         baselineVersion: props.baselineVersion,
         parameters: props.parameters,
+        adoptHistory: props.adoptHistory,
       }),
     });
     // The role's policy must exist before the handler first connects.

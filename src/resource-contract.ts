@@ -5,6 +5,7 @@
  * `policyOf`; nothing else spells a property or attribute name. Internal: not exported from the
  * package's index, so jsii does not see it.
  */
+import { ADOPT_SOURCES, AdoptSource } from './engine/adopt';
 import { isVersion } from './engine/naming';
 import type { RunOptions } from './engine/runner';
 
@@ -26,6 +27,10 @@ export interface MigrationsResourceProperties {
   readonly BaselineVersion?: string;
   /** The values of the files' `${{ name }}` placeholders (tokens resolved by CloudFormation); absent for none. */
   readonly Parameters?: Readonly<Record<string, string>>;
+  /** The tool whose history is adopted before the first run; absent for none. */
+  readonly AdoptFrom?: string;
+  /** Its history table; absent for the tool's own. */
+  readonly AdoptTable?: string;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface MigrationsResourceProperties {
  * is listed here; the contract's unit test then checks that `resourceProperties` writes it and,
  * for a policy, that `policyOf` reads it.
  */
-export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy'> = {
+export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy' | 'adoption'> = {
   ClusterEndpoint: 'connection',
   Region: 'connection',
   MigrationsBucket: 'files',
@@ -43,6 +48,8 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   OutOfOrder: 'policy',
   BaselineVersion: 'policy',
   Parameters: 'policy',
+  AdoptFrom: 'adoption',
+  AdoptTable: 'adoption',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -56,6 +63,7 @@ export interface ResourceInput {
   readonly allowOutOfOrder?: boolean;
   readonly baselineVersion?: string;
   readonly parameters?: Readonly<Record<string, string>>;
+  readonly adoptHistory?: { readonly from: string; readonly table?: string };
 }
 
 /**
@@ -73,6 +81,8 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
     ...(input.baselineVersion !== undefined ? { BaselineVersion: input.baselineVersion } : {}),
     ...(input.parameters && Object.keys(input.parameters).length > 0 ? { Parameters: { ...input.parameters } } : {}),
+    ...(input.adoptHistory ? { AdoptFrom: input.adoptHistory.from } : {}),
+    ...(input.adoptHistory?.table !== undefined ? { AdoptTable: input.adoptHistory.table } : {}),
   };
 }
 
@@ -114,6 +124,13 @@ function oneOf<T extends string>(props: MigrationsResourceProperties, key: keyof
     throw new Error(`${RESOURCE_TYPE} property ${key} must be one of ${values.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/** The other tool's history to adopt before the first run (read by the handler with `adoptHistory`), or undefined. */
+export function adoptionOf(props: MigrationsResourceProperties): { from: AdoptSource; table?: string } | undefined {
+  const from = oneOf(props, 'AdoptFrom', Object.keys(ADOPT_SOURCES) as AdoptSource[]);
+  if (from === undefined) return undefined;
+  return { from, table: props.AdoptTable || undefined };
 }
 
 /** The physical id: one resource per cluster; a new endpoint is a replacement. */

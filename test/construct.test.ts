@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity } from '../src';
+import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity, MigrationTool } from '../src';
 import { lintSql } from '../src/lint';
 import { BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE } from '../src/resource-contract';
 import { tempDir } from './support/harness';
@@ -266,6 +266,12 @@ describe('parameters', () => {
     new DsqlDatabase(unused, 'Db', { migrationsPath: dir, parameters: { appRoleArn: 'arn:aws:iam::123456789012:role/a', env: 'prod' } });
     const warnings = Annotations.fromStack(unused).findWarning('*', Match.stringLikeRegexp('unused-parameter'));
     expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringMatching(/warning unused-parameter parameter env is given but no migration file uses/)]);
+  });
+
+  test('adoptHistory reaches the handler as the tool and its table', () => {
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, adoptHistory: { from: MigrationTool.GOLANG_MIGRATE, table: 'golang_schema_migrations' } });
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { AdoptFrom: 'golang-migrate', AdoptTable: 'golang_schema_migrations' });
   });
 
   test('without parameters the template has no Parameters property', () => {

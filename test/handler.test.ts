@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { summarizeVersions } from '../lambda/handler';
+import { MigrationTool } from '../src';
 import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
 
@@ -243,5 +244,35 @@ describe('parameters through the handler on PostgreSQL 16', () => {
     const failure = localHandlers(url, stack.outdir, (e) => logs.push(e)).onEvent(cfnEvent('Create', stack.properties));
     await expect(failure).rejects.toThrow('invalid input syntax for type integer: "${{ secret }}"');
     expect(JSON.stringify(logs)).not.toContain('s3cr3t');
+  });
+});
+
+describe('adoptHistory through the handler on PostgreSQL 16', () => {
+  test('the first deploy records what Flyway applied, then applies the rest; a later deploy leaves adoption alone', async () => {
+    const url = await freshDatabase('handler_adopt');
+    await query(url, 'CREATE TABLE users (id INT PRIMARY KEY); CREATE TABLE orders (id INT PRIMARY KEY)');
+    await query(url, `CREATE TABLE flyway_schema_history ("installed_rank" INT PRIMARY KEY, "version" VARCHAR(50), "description" VARCHAR(200) NOT NULL,
+      "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL, "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL,
+      "installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL)`);
+    await query(url, `INSERT INTO flyway_schema_history VALUES (1, '1', 'x', 'SQL', 'V1__create_users.sql', 1, 'admin', now(), 5, true),
+      (2, '2', 'x', 'SQL', 'V2__create_orders.sql', 1, 'admin', now(), 5, true)`);
+    const dir = folder(0, {
+      // Not run: they would fail on the tables Flyway created.
+      '0001_create_users.sql': 'CREATE TABLE users (id INT PRIMARY KEY);\n',
+      '0002_create_orders.sql': 'CREATE TABLE orders (id INT PRIMARY KEY);\n',
+      '0003_create_items.sql': 'CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY);\n',
+    });
+    const stack = synth(dir, { adoptHistory: { from: MigrationTool.FLYWAY } });
+    expect(stack.properties.AdoptFrom).toBe('flyway');
+    const response = await localHandlers(url, stack.outdir).onEvent(cfnEvent('Create', stack.properties));
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: '0003', AppliedCount: '3' });
+    expect(await query(url, 'SELECT version, kind FROM schema_migrations ORDER BY version')).toEqual([
+      { version: '0001', kind: 'adopted' }, { version: '0002', kind: 'adopted' }, { version: '0003', kind: expect.not.stringMatching(/adopted/) },
+    ]);
+
+    // Records exist now: the option has done its work, even once the history table is gone.
+    await query(url, 'DROP TABLE flyway_schema_history');
+    const again = await localHandlers(url, stack.outdir).onEvent(cfnEvent('Update', stack.properties));
+    expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '3' });
   });
 });
