@@ -71,14 +71,20 @@ export interface ApplyMigrationsOptions extends MigrationTarget {
    * `lint.rules` does; `false` applies files with lint errors. @default true
    */
   readonly lint?: boolean | { readonly rules?: Readonly<Record<string, RuleSetting>> };
+  /**
+   * Values of the files' `${{ name }}` placeholders, inserted as text (write the quotes in the
+   * SQL); never logged. A placeholder with no value fails with a MigrationValidationError
+   * (unknown-parameter), as `cdk synth` does.
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** Applies the pending migrations in `migrationsPath` and returns what was applied. */
 export async function applyMigrations(options: ApplyMigrationsOptions): Promise<RunResult> {
   const lint = options.lint ?? true;
-  const migrations = lint === false
-    ? loadMigrations(options.migrationsPath)
-    : checkedMigrations(options.migrationsPath, readMigrationFolder(options.migrationsPath), lint === true ? {} : lint);
+  const parameters = options.parameters ?? {};
+  const migrations = checkedMigrations(options.migrationsPath, readMigrationFolder(options.migrationsPath),
+    lint === false ? false : lint === true ? {} : lint, Object.keys(parameters));
   const { connect, dialect } = connectorFor(options);
   return applyMigrationSet(connect, migrations, {
     dialect,
@@ -86,6 +92,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     onChangedFile: options.onChangedFile,
     outOfOrder: options.outOfOrder,
     baselineVersion: options.baselineVersion,
+    parameters,
     log: options.log,
     // A caller's client cannot be reopened: a lost connection fails the run at once, and the lease
     // cannot have a connection of its own, so it is renewed between statements and lasts longer.

@@ -1,6 +1,6 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { applyMigrationSet, ConnectFn, Dialect, Migration, readAppliedBy, RunnerEvent, RunOptions } from '../src/engine';
-import { ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData } from '../src/resource-contract';
+import { adoptHistory, applyMigrationSet, ConnectFn, Dialect, inspectTables, Migration, MIGRATIONS_TABLE, readAppliedBy, readRecords, RunnerEvent, RunOptions } from '../src/engine';
+import { adoptionOf, ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData } from '../src/resource-contract';
 
 export type { MigrationsResourceProperties } from '../src/resource-contract';
 
@@ -60,6 +60,8 @@ export function createHandlers(deps: HandlerDeps) {
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
     const policy = policyOf(props);
     const migrations = await deps.loadMigrations(props);
+    const adoption = adoptionOf(props);
+    if (adoption) await adoptFirst(deps.connect(props), migrations, { ...adoption, owner: ownerOf(event) });
     return applyMigrationSet(deps.connect(props), migrations, {
       dialect: deps.dialect,
       log,
@@ -132,6 +134,20 @@ export function createHandlers(deps: HandlerDeps) {
   }
 
   return { onEvent: bounded(onEvent), isComplete: bounded(isComplete) };
+}
+
+/**
+ * Adopts the other tool's history while `schema_migrations` holds no record: once this runner has
+ * recorded files (adopted or applied), the option has done its work and is left alone.
+ */
+async function adoptFirst(connect: ConnectFn, migrations: ReadonlyArray<Migration>, options: Parameters<typeof adoptHistory>[2]): Promise<void> {
+  const session = await connect();
+  try {
+    if ((await inspectTables(session)).has(MIGRATIONS_TABLE) && (await readRecords(session)).size > 0) return;
+  } finally {
+    await session.end().catch(() => undefined);
+  }
+  await adoptHistory(connect, migrations, options);
 }
 
 /** The runner's name for one deploy of one resource: the lease owner, and the key of its jobs and records. */

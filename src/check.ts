@@ -4,7 +4,7 @@
  * list of diagnostics in one format.
  */
 import * as path from 'path';
-import { Migration, MigrationFolder, MigrationValidationError, parseMigrations } from './engine';
+import { Migration, MigrationFolder, MigrationValidationError, parseMigrations, unknownParameterMessage, unknownParameters } from './engine';
 import { lintMigrations, LintOptions } from './lint';
 
 export interface MigrationDiagnostic {
@@ -32,10 +32,12 @@ const COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'tra
 
 /**
  * Checks a folder's sources (and the entries refused while reading it). `lint: false` runs only
- * the loader's rules (what the runner needs). Throws on unknown rule ids in `lint.rules`, as
- * `lintMigrations` does.
+ * the loader's rules (what the runner needs). `parameters`, the names that have a value, adds the
+ * `unknown-parameter` rule (a `${{ name }}` placeholder with no value); left out, placeholders are
+ * not checked (the lint alone does not know the values). Throws on unknown rule ids in
+ * `lint.rules`, as `lintMigrations` does.
  */
-export function checkMigrations(folder: MigrationFolder, lint: LintOptions | false = {}): MigrationCheck {
+export function checkMigrations(folder: MigrationFolder, lint: LintOptions | false = {}, parameters?: ReadonlyArray<string>): MigrationCheck {
   const { sources } = folder;
   // A file with a NUL character is reported once, by the loader (nul-byte), not again by every rule.
   const lintable = sources.filter((s) => !s.sql.includes('\0'));
@@ -52,7 +54,17 @@ export function checkMigrations(folder: MigrationFolder, lint: LintOptions | fal
   const setDiagnostics: MigrationDiagnostic[] = problems
     .filter((p) => !reported.has(`${p.fileName}\0${COVERED_BY_LINT[p.rule] ?? ''}`))
     .map((p) => ({ fileName: p.fileName, line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
-  const diagnostics = [...setDiagnostics, ...lintDiagnostics].sort(
+  const parameterDiagnostics: MigrationDiagnostic[] = parameters === undefined ? [] : sources.flatMap((s) =>
+    unknownParameters(s.sql, parameters).map((u) => ({
+      fileName: s.fileName,
+      line: u.line,
+      column: u.column,
+      ruleId: 'unknown-parameter',
+      severity: 'error' as const,
+      message: unknownParameterMessage(u.name),
+      fixable: false,
+    })));
+  const diagnostics = [...setDiagnostics, ...parameterDiagnostics, ...lintDiagnostics].sort(
     (a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.line - b.line || a.column - b.column),
   );
   return { migrations, diagnostics };
@@ -60,10 +72,13 @@ export function checkMigrations(folder: MigrationFolder, lint: LintOptions | fal
 
 /**
  * The migrations of a folder for a run (`apply`, `applyMigrations`): every error, of the loader or
- * the lint, fails with one MigrationValidationError that lists them all.
+ * the lint, fails with one MigrationValidationError that lists them all. `parameters` as for
+ * `checkMigrations`.
  */
-export function checkedMigrations(directory: string, folder: MigrationFolder, lint: LintOptions | false): Migration[] {
-  const { migrations, diagnostics } = checkMigrations(folder, lint);
+export function checkedMigrations(
+  directory: string, folder: MigrationFolder, lint: LintOptions | false, parameters?: ReadonlyArray<string>,
+): Migration[] {
+  const { migrations, diagnostics } = checkMigrations(folder, lint, parameters);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !migrations) {
     const problems = errors.map((d) => ({ fileName: d.fileName, line: d.line, column: d.column, rule: d.ruleId, message: d.message }));

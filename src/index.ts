@@ -1,3 +1,3 @@
 export { DsqlCluster, DsqlClusterAttributes, DsqlClusterProps, IDsqlCluster } from './cluster';
 export { DsqlDatabase, DsqlDatabaseProps } from './database';
-export { DsqlMigrations, DsqlMigrationsOptions, DsqlMigrationsProps, LintSeverity, MigrationLintOptions } from './migrations';
+export { DsqlMigrations, DsqlMigrationsOptions, DsqlMigrationsProps, LintSeverity, MigrationHistorySource, MigrationLintOptions, MigrationTool } from './migrations';

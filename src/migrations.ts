@@ -20,7 +20,7 @@ import {
 import { Construct } from 'constructs';
 import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
-import { buildManifest, handlerMemoryNeeded, isVersion, Migration, readMigrationFolder } from './engine';
+import { buildManifest, handlerMemoryNeeded, isVersion, Migration, PARAMETER_NAME, readMigrationFolder, unusedParameterMessage, unusedParameters } from './engine';
 import { LintOptions, resolveRuleSettings } from './lint';
 import { ATTRIBUTES, BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE, resourceProperties } from './resource-contract';
 
@@ -54,6 +54,32 @@ export interface MigrationLintOptions {
    * @default - each rule's own severity
    */
   readonly rules?: { [ruleId: string]: LintSeverity };
+}
+
+/** A migration tool whose history `adoptHistory` reads. */
+export enum MigrationTool {
+  /** `flyway_schema_history`. */
+  FLYWAY = 'flyway',
+  /** golang-migrate's `schema_migrations(version, dirty)`, renamed first (this library's table has that name). */
+  GOLANG_MIGRATE = 'golang-migrate',
+  /** dbmate's `schema_migrations(version)`, renamed first. */
+  DBMATE = 'dbmate',
+  /** `_prisma_migrations`. */
+  PRISMA = 'prisma',
+  /** `drizzle.__drizzle_migrations`. */
+  DRIZZLE = 'drizzle',
+}
+
+/** Where the history of the tool a database was migrated with is. */
+export interface MigrationHistorySource {
+  /** The tool. */
+  readonly from: MigrationTool;
+  /**
+   * Its history table, `name` or `schema.name`.
+   *
+   * @default the tool's own table
+   */
+  readonly table?: string;
 }
 
 /**
@@ -139,6 +165,27 @@ export interface DsqlMigrationsOptions {
    * @default - no baseline
    */
   readonly baselineVersion?: string;
+
+  /**
+   * Values for the `${{ name }}` placeholders of the migration files, substituted by the handler
+   * at deploy time (CDK tokens allowed, such as a role's ARN). Placeholders are replaced outside
+   * comments, as text: write the quotes yourself (`'${{ appRoleArn }}'`). A placeholder with no
+   * value fails synth; a parameter no file uses is a warning. Values are not part of a file's
+   * checksum, so a new value does not change applied files, and they are never logged.
+   *
+   * @default - no parameters
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
+   * Adopt a database migrated with another tool: while `schema_migrations` holds no record, the
+   * deploy first records the files that tool's history table lists as applied (without running
+   * them, and without altering that table), then applies the rest. A history that disagrees with
+   * the files, or a dirty or failed entry, fails the deploy with nothing recorded.
+   *
+   * @default - no adoption
+   */
+  readonly adoptHistory?: MigrationHistorySource;
 
   /**
    * Runs the migration handler in this VPC, for clusters reached through their PrivateLink
@@ -254,7 +301,7 @@ export class DsqlMigrations extends Construct {
     }
     // Problems with the files fail synth through a validation, so that `cdk synth` lists every one
     // of them at once, in the lint's format, instead of stopping at the first with a stack trace.
-    const migrations = this.check(props.migrationsPath, props.lint) ?? [];
+    const migrations = this.check(props.migrationsPath, props.lint ?? {}, props.parameters ?? {}) ?? [];
     const manifest = buildManifest(migrations);
     this.migrationSetHash = manifest.setHash;
     this.migrationCount = migrations.length;
@@ -288,6 +335,8 @@ export class DsqlMigrations extends Construct {
         allowChangedMigrations: props.allowChangedMigrations,
         allowOutOfOrder: props.allowOutOfOrder,
         baselineVersion: props.baselineVersion,
+        parameters: props.parameters,
+        adoptHistory: props.adoptHistory,
       }),
     });
     // The role's policy must exist before the handler first connects.
@@ -314,7 +363,7 @@ export class DsqlMigrations extends Construct {
    * Checks the folder: every error (file names, versions, SQL, lint) becomes one line of a
    * validation that fails synth; warnings become annotations. Returns the set when it is valid.
    */
-  private check(migrationsPath: string, options: MigrationLintOptions = {}): MigrationCheck['migrations'] {
+  private check(migrationsPath: string, options: MigrationLintOptions, parameters: Readonly<Record<string, string>>): MigrationCheck['migrations'] {
     const folder = displayFolder(migrationsPath);
     const errors: string[] = [];
     this.node.addValidation({ validate: () => errors });
@@ -326,6 +375,9 @@ export class DsqlMigrations extends Construct {
       return undefined;
     }
     let lint: LintOptions | false = false;
+    const names = Object.keys(parameters);
+    const badName = names.find((n) => !PARAMETER_NAME.test(n));
+    if (badName !== undefined) errors.push(`parameters: "${badName}" is not a parameter name (letters, digits and _, not starting with a digit)`);
     if (options.enabled !== false) {
       try {
         lint = { rules: options.rules ?? {} };
@@ -339,7 +391,10 @@ export class DsqlMigrations extends Construct {
       Annotations.of(this).addWarningV2('cdk-dsql-migrations:empty-folder',
         `${folder} warning empty-folder no migration files (NNNN_description.sql) in this folder: the deploy creates the bookkeeping tables and applies nothing`);
     }
-    const { migrations, diagnostics } = checkMigrations(files, lint);
+    const { migrations, diagnostics } = checkMigrations(files, lint, names);
+    for (const name of unusedParameters(files.sources.map((f) => f.sql), names)) {
+      Annotations.of(this).addWarningV2('cdk-dsql-migrations:unused-parameter', `${folder} warning unused-parameter ${unusedParameterMessage(name)}`);
+    }
     for (const d of diagnostics) {
       const line = formatDiagnostic(folder, d);
       if (d.severity === 'error') errors.push(line);

@@ -5,11 +5,11 @@
  * `policyOf`; nothing else spells a property or attribute name. Internal: not exported from the
  * package's index, so jsii does not see it.
  */
-import { isVersion, RunOptions } from './engine';
+import { ADOPT_SOURCES, AdoptSource, isVersion, RunOptions } from './engine';
 
 export const RESOURCE_TYPE = 'Custom::DsqlMigrations';
 
-/** The custom resource's properties, as CloudFormation hands them to the handler (strings only). */
+/** The custom resource's properties, as CloudFormation hands them to the handler (strings, and one map of strings). */
 export interface MigrationsResourceProperties {
   readonly ClusterEndpoint: string;
   readonly Region: string;
@@ -23,6 +23,12 @@ export interface MigrationsResourceProperties {
   readonly OutOfOrder?: string;
   /** A migration version; absent for no baseline. */
   readonly BaselineVersion?: string;
+  /** The values of the files' `${{ name }}` placeholders (tokens resolved by CloudFormation); absent for none. */
+  readonly Parameters?: Readonly<Record<string, string>>;
+  /** The tool whose history is adopted before the first run; absent for none. */
+  readonly AdoptFrom?: string;
+  /** Its history table; absent for the tool's own. */
+  readonly AdoptTable?: string;
 }
 
 /**
@@ -30,7 +36,7 @@ export interface MigrationsResourceProperties {
  * is listed here; the contract's unit test then checks that `resourceProperties` writes it and,
  * for a policy, that `policyOf` reads it.
  */
-export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy'> = {
+export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy' | 'adoption'> = {
   ClusterEndpoint: 'connection',
   Region: 'connection',
   MigrationsBucket: 'files',
@@ -39,6 +45,9 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   OnChangedFile: 'policy',
   OutOfOrder: 'policy',
   BaselineVersion: 'policy',
+  Parameters: 'policy',
+  AdoptFrom: 'adoption',
+  AdoptTable: 'adoption',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -51,6 +60,8 @@ export interface ResourceInput {
   readonly allowChangedMigrations?: boolean;
   readonly allowOutOfOrder?: boolean;
   readonly baselineVersion?: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+  readonly adoptHistory?: { readonly from: string; readonly table?: string };
 }
 
 /**
@@ -67,11 +78,14 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.allowChangedMigrations ? { OnChangedFile: 'accept' } : {}),
     ...(input.allowOutOfOrder ? { OutOfOrder: 'apply' } : {}),
     ...(input.baselineVersion !== undefined ? { BaselineVersion: input.baselineVersion } : {}),
+    ...(input.parameters && Object.keys(input.parameters).length > 0 ? { Parameters: { ...input.parameters } } : {}),
+    ...(input.adoptHistory ? { AdoptFrom: input.adoptHistory.from } : {}),
+    ...(input.adoptHistory?.table !== undefined ? { AdoptTable: input.adoptHistory.table } : {}),
   };
 }
 
 /** The runner options the properties set. */
-export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion'>;
+export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters'>;
 
 /**
  * Reads the policy properties into the runner's options. A value the construct never writes (a
@@ -87,16 +101,34 @@ export function policyOf(props: MigrationsResourceProperties): ResourcePolicy {
     onChangedFile: oneOf(props, 'OnChangedFile', ['fail', 'accept']),
     outOfOrder: oneOf(props, 'OutOfOrder', ['fail', 'apply']),
     baselineVersion: baseline,
+    parameters: parametersOf(props.Parameters),
   };
+}
+
+/** The parameter values; anything but a map of strings fails the deploy (the message names no value). */
+function parametersOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new Error(`${RESOURCE_TYPE} property Parameters must be a map of names to strings`);
+  }
+  return { ...(value as Record<string, string>) };
 }
 
 function oneOf<T extends string>(props: MigrationsResourceProperties, key: keyof MigrationsResourceProperties, values: readonly T[]): T | undefined {
   const value = props[key];
   if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`${RESOURCE_TYPE} property ${key} must be a string`);
   if (!(values as readonly string[]).includes(value)) {
     throw new Error(`${RESOURCE_TYPE} property ${key} must be one of ${values.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/** The other tool's history to adopt before the first run (read by the handler with `adoptHistory`), or undefined. */
+export function adoptionOf(props: MigrationsResourceProperties): { from: AdoptSource; table?: string } | undefined {
+  const from = oneOf(props, 'AdoptFrom', Object.keys(ADOPT_SOURCES) as AdoptSource[]);
+  if (from === undefined) return undefined;
+  return { from, table: props.AdoptTable || undefined };
 }
 
 /** The physical id: one resource per cluster; a new endpoint is a replacement. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, aws_dsql as dsql, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity } from '../src';
+import { DsqlCluster, DsqlDatabase, DsqlMigrations, LintSeverity, MigrationTool } from '../src';
 import { lintSql } from '../src/lint';
 import { BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE } from '../src/resource-contract';
 import { tempDir } from './support/harness';
@@ -222,6 +222,63 @@ describe('DsqlMigrations', () => {
         ]),
       },
     });
+  });
+});
+
+describe('parameters', () => {
+  const files = {
+    '0001_grant.sql': 'CREATE TABLE IF NOT EXISTS settings (k text PRIMARY KEY, v text);\n',
+    '0002_values.sql': "-- ${{ inComment }} is not a placeholder\nINSERT INTO settings VALUES ('role', '${{ appRoleArn }}');\n",
+  };
+
+  test('the values travel as one property of the custom resource; a token stays a token', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new DsqlDatabase(stack, 'Db', { migrationsPath: migrationsDir(files), parameters: { appRoleArn: role.roleArn } });
+    expect(synthErrors(stack)).toEqual([]);
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
+      Parameters: { appRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AppRole'), 'Arn'] } },
+    });
+  });
+
+  test('a new value changes the property, not the set hash (no file becomes changed)', () => {
+    const dir = migrationsDir(files);
+    const props = (value: string) => {
+      const stack = newStack();
+      new DsqlDatabase(stack, 'Db', { migrationsPath: dir, parameters: { appRoleArn: value } });
+      return (Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE))[0] as any).Properties;
+    };
+    const a = props('arn:aws:iam::123456789012:role/a');
+    const b = props('arn:aws:iam::123456789012:role/b');
+    expect(b.MigrationSetHash).toBe(a.MigrationSetHash);
+    expect(b.Parameters).not.toEqual(a.Parameters);
+  });
+
+  test('a placeholder with no value fails synth naming file, line and name; an unused parameter warns', () => {
+    const dir = migrationsDir(files);
+    const folder = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir);
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: dir, parameters: { env: 'prod' } });
+    expect(synthErrors(stack)).toEqual([
+      `[TestStack/Db/Migrations] ${path.join(folder, '0002_values.sql')}:2:39 error unknown-parameter placeholder \${{ appRoleArn }} has no value (give it with the construct's parameters, --param appRoleArn=... or the API's parameters)`,
+    ]);
+    const unused = newStack();
+    new DsqlDatabase(unused, 'Db', { migrationsPath: dir, parameters: { appRoleArn: 'arn:aws:iam::123456789012:role/a', env: 'prod' } });
+    const warnings = Annotations.fromStack(unused).findWarning('*', Match.stringLikeRegexp('unused-parameter'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringMatching(/warning unused-parameter parameter env is given but no migration file uses/)]);
+  });
+
+  test('adoptHistory reaches the handler as the tool and its table', () => {
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS, adoptHistory: { from: MigrationTool.GOLANG_MIGRATE, table: 'golang_schema_migrations' } });
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { AdoptFrom: 'golang-migrate', AdoptTable: 'golang_schema_migrations' });
+  });
+
+  test('without parameters the template has no Parameters property', () => {
+    const stack = newStack();
+    new DsqlDatabase(stack, 'Db', { migrationsPath: EXAMPLE_MIGRATIONS });
+    const props = (Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE))[0] as any).Properties;
+    expect(props.Parameters).toBeUndefined();
   });
 });
 

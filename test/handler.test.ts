@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { summarizeVersions } from '../lambda/handler';
+import { MigrationTool } from '../src';
 import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, isCompleteEvent, localHandlers, synthExample, SynthesizedStack, tempDir } from './support/harness';
 
@@ -206,5 +207,72 @@ describe('summarizeVersions', () => {
     expect(summarizeVersions([])).toBe('');
     const many = Array.from({ length: 400 }, (_, i) => String(i + 1).padStart(4, '0'));
     expect(summarizeVersions(many)).toBe('0001..0400 (400 files)');
+  });
+});
+
+describe('parameters through the handler on PostgreSQL 16', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = await freshDatabase('handler_params');
+  });
+
+  test('parameters reach the SQL at deploy time, are never logged, and a new value does not make a file changed', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/app-secret-name';
+    const dir = folder(0, {
+      '0001_settings.sql': 'CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT);\n',
+      '0002_role.sql': "-- ${{ notAParameter }} in a comment stays as written\nINSERT INTO settings VALUES ('role', '${{ appRoleArn }}');\n",
+    });
+    const first = synth(dir, { parameters: { appRoleArn: arn } });
+    expect(first.properties.Parameters).toEqual({ appRoleArn: arn });
+    const logs: unknown[] = [];
+    await localHandlers(url, first.outdir, (e) => logs.push(e)).onEvent(cfnEvent('Create', first.properties));
+    expect(await query(url, 'SELECT k, v FROM settings')).toEqual([{ k: 'role', v: arn }]);
+    expect(JSON.stringify(logs)).not.toContain('app-secret-name');
+
+    // A new value: the set hash is the same, the applied file is not changed, nothing runs again.
+    const second = synth(dir, { parameters: { appRoleArn: 'arn:aws:iam::123456789012:role/other' } });
+    expect(second.properties.MigrationSetHash).toBe(first.properties.MigrationSetHash);
+    const again = await localHandlers(url, second.outdir).onEvent(cfnEvent('Update', second.properties, { oldProperties: first.properties }));
+    expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '2' });
+    expect(await query(url, 'SELECT v FROM settings')).toEqual([{ v: arn }]);
+  });
+
+  test('the error of a failing statement shows the placeholder, not the value', async () => {
+    const dir = folder(0, { '0001_fail.sql': "SELECT '${{ secret }}'::int;\n" });
+    const stack = synth(dir, { parameters: { secret: 'not-a-number-s3cr3t' } });
+    const logs: unknown[] = [];
+    const failure = localHandlers(url, stack.outdir, (e) => logs.push(e)).onEvent(cfnEvent('Create', stack.properties));
+    await expect(failure).rejects.toThrow('invalid input syntax for type integer: "${{ secret }}"');
+    expect(JSON.stringify(logs)).not.toContain('s3cr3t');
+  });
+});
+
+describe('adoptHistory through the handler on PostgreSQL 16', () => {
+  test('the first deploy records what Flyway applied, then applies the rest; a later deploy leaves adoption alone', async () => {
+    const url = await freshDatabase('handler_adopt');
+    await query(url, 'CREATE TABLE users (id INT PRIMARY KEY); CREATE TABLE orders (id INT PRIMARY KEY)');
+    await query(url, `CREATE TABLE flyway_schema_history ("installed_rank" INT PRIMARY KEY, "version" VARCHAR(50), "description" VARCHAR(200) NOT NULL,
+      "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL, "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL,
+      "installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL)`);
+    await query(url, `INSERT INTO flyway_schema_history VALUES (1, '1', 'x', 'SQL', 'V1__create_users.sql', 1, 'admin', now(), 5, true),
+      (2, '2', 'x', 'SQL', 'V2__create_orders.sql', 1, 'admin', now(), 5, true)`);
+    const dir = folder(0, {
+      // Not run: they would fail on the tables Flyway created.
+      '0001_create_users.sql': 'CREATE TABLE users (id INT PRIMARY KEY);\n',
+      '0002_create_orders.sql': 'CREATE TABLE orders (id INT PRIMARY KEY);\n',
+      '0003_create_items.sql': 'CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY);\n',
+    });
+    const stack = synth(dir, { adoptHistory: { from: MigrationTool.FLYWAY } });
+    expect(stack.properties.AdoptFrom).toBe('flyway');
+    const response = await localHandlers(url, stack.outdir).onEvent(cfnEvent('Create', stack.properties));
+    expect(response.Data).toMatchObject({ AppliedThisDeployment: '0003', AppliedCount: '3' });
+    expect(await query(url, 'SELECT version, kind FROM schema_migrations ORDER BY version')).toEqual([
+      { version: '0001', kind: 'adopted' }, { version: '0002', kind: 'adopted' }, { version: '0003', kind: expect.not.stringMatching(/adopted/) },
+    ]);
+
+    // Records exist now: the option has done its work, even once the history table is gone.
+    await query(url, 'DROP TABLE flyway_schema_history');
+    const again = await localHandlers(url, stack.outdir).onEvent(cfnEvent('Update', stack.properties));
+    expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '3' });
   });
 });

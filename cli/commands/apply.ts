@@ -1,16 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkedMigrations } from '../../src/check';
 import { AppliedMigration, applyMigrationSet, MigrationError, readAsyncJobs, RunInterruptedError, RunnerEvent, RunProgress, RunResult } from '../../src/engine';
 import { RuleSetting } from '../../src/lint';
 import { ReportedFailure } from '../errors';
 import { lintOptions } from '../lint-engine';
-import { loadMigrationSet, readMigrationSources } from '../migration-files';
 import { formatOption } from '../options';
 import { Output } from '../output';
 import { describeError, reportMigrationError, runAction } from '../run';
 import { addTargetOptions, resolveTarget, Target } from '../target';
 import { plural, ruleOption } from './lint';
-import { addPolicyOptions, PolicyOptions, runOptions, strictOption } from './policy';
+import { addPolicyOptions, checkedWithParameters, PolicyOptions, runOptions, strictOption } from './policy';
 
 interface ApplyOptions extends PolicyOptions {
   /** false with --no-wait. */
@@ -39,7 +37,7 @@ export function registerApply(program: Command): void {
       runAction(command, async (output, { dir, format }) => {
         const target = resolveTarget(command);
         // The rules cdk synth applies: a file that synth would refuse is not applied here either.
-        const migrations = options.lint ? checkedMigrations(dir, readMigrationSources(dir), lintOptions(options.rule)) : loadMigrationSet(dir);
+        const migrations = checkedWithParameters(dir, options, options.lint ? lintOptions(options.rule) : false, output);
         output.detail(`target: ${target.description}`);
         const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
         let appliedSoFar = 0;

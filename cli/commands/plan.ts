@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, readMigrationStatus, selectWork as selectEngineWork } from '../../src/engine';
-import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
 import { runAction } from '../run';
 import { addTargetOptions, resolveTarget, Target } from '../target';
 import { plural } from './lint';
-import { addPolicyOptions, PolicyOptions } from './policy';
+import { addPolicyOptions, checkedWithParameters, PolicyOptions } from './policy';
 
 /**
  * What `apply` would do with these statuses: the runner's own decision (src/engine/selection.ts),
@@ -36,7 +35,7 @@ export function registerPlan(program: Command): void {
   ).action((options: PolicyOptions, command: Command) =>
     runAction(command, async (output, { dir, format }) => {
       const target = resolveTarget(command);
-      const migrations = loadMigrationSet(dir);
+      const migrations = checkedWithParameters(dir, options, false, output);
       output.detail(`target: ${target.description}`);
       const dialect = await targetDialect(target);
       const statuses = await readMigrationStatus(target.connect, migrations);

@@ -1,5 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isVersion, RunOptions } from '../../src/engine';
+import { checkedMigrations } from '../../src/check';
+import { isVersion, Migration, parseParameterOptions, RunOptions, unusedParameterMessage, unusedParameters } from '../../src/engine';
+import { LintOptions } from '../../src/lint';
+import { readMigrationSources } from '../migration-files';
+import { Output } from '../output';
 
 /** The flags that decide what `apply` runs; `plan` takes them too, so it shows what `apply` would do. */
 export interface PolicyOptions {
@@ -8,6 +12,8 @@ export interface PolicyOptions {
   readonly baseline?: string;
   /** apply only (`strictOption`): plan sends no statement that strict mode could refuse. */
   readonly strict?: boolean;
+  /** `--param name=value`, repeated. */
+  readonly param?: string[];
 }
 
 export function addPolicyOptions(command: Command): Command {
@@ -19,7 +25,33 @@ export function addPolicyOptions(command: Command): Command {
         '--baseline <version>',
         'adopt a database that already holds the schema: when nothing is recorded, record the files up to <version> without running them',
       ).argParser(baselineVersion),
+    )
+    .addOption(
+      new Option('--param <name=value>', 'a value for the files\' ${{ name }} placeholders (repeatable); inserted as text, never printed')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
     );
+}
+
+/**
+ * The folder's migrations for `apply` and `plan`, checked as synth checks them: a placeholder with
+ * no `--param` fails (unknown-parameter), a `--param` no file uses is a warning.
+ */
+export function checkedWithParameters(dir: string, o: PolicyOptions, lint: LintOptions | false, output: Output): Migration[] {
+  const values = parameterValues(o);
+  const folder = readMigrationSources(dir);
+  const migrations = checkedMigrations(dir, folder, lint, Object.keys(values));
+  for (const name of unusedParameters(folder.sources.map((f) => f.sql), Object.keys(values))) {
+    output.warn(`${dir} warning unused-parameter ${unusedParameterMessage(name)}`);
+  }
+  return migrations;
+}
+
+function parameterValues(o: PolicyOptions): Record<string, string> {
+  try {
+    return parseParameterOptions(o.param ?? []);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 export function strictOption(): Option {
@@ -31,8 +63,9 @@ function baselineVersion(value: string): string {
   return value;
 }
 
-export function runOptions(o: PolicyOptions): Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'strict'> {
+export function runOptions(o: PolicyOptions): Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'strict' | 'parameters'> {
   return {
+    parameters: parameterValues(o),
     onChangedFile: o.acceptChanged ? 'accept' : 'fail',
     outOfOrder: o.outOfOrder ? 'apply' : 'fail',
     baselineVersion: o.baseline,

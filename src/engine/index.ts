@@ -34,10 +34,17 @@ export type { Dialect } from './dialect';
 export { isIdempotentStatement } from './idempotency';
 
 // Bookkeeping, asynchronous index jobs and adopting another tool's history.
-export { ensureTables, readAppliedBy, readState, recordStatement } from './bookkeeping';
+export { ensureTables, inspectTables, MIGRATIONS_TABLE, readAppliedBy, readRecords, readState, recordStatement } from './bookkeeping';
 export { readAsyncJobs } from './async-jobs';
 export { ADOPT_SOURCES, adoptHistory } from './adopt';
 export type { AdoptionResult, AdoptSource } from './adopt';
+
+// Deploy-time values substituted into the SQL.
+export {
+  PARAMETER_NAME, parseParameterOptions, placeholdersIn, redactParameters, substituteParameters, UnknownParameterError, unknownParameterMessage,
+  unknownParameters, unusedParameterMessage, unusedParameters,
+} from './parameters';
+export type { ParameterValues, Placeholder, UnknownParameter } from './parameters';
 
 // SQL text: statements, comments, lexical scanning and line numbers (the lint builds on these).
 export { splitStatements, SqlSyntaxError } from './splitter';

@@ -103,20 +103,20 @@ export function scanDollarQuoted(sql: string, from: number, tag: string): number
 }
 
 /**
- * The text with every comment replaced by one space, leaving strings, quoted identifiers and
- * dollar quotes whole (a `--` inside a string is not a comment). Unterminated quotes and comments
- * run to the end of the text.
+ * The `[start, end)` offsets of every comment, leaving strings, quoted identifiers and dollar
+ * quotes whole (a `--` inside a string is not a comment). Unterminated quotes and comments run to
+ * the end of the text.
  */
-export function blankComments(sql: string): string {
-  let out = '';
-  let at = 0; // start of the text not yet copied
+export function commentRanges(sql: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
     if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) {
-      out += `${sql.slice(at, i)} `;
       const end = c === '-' ? lineCommentEnd(sql, i) : scanBlockComment(sql, i);
-      i = at = end < 0 ? sql.length : end;
+      const stop = end < 0 ? sql.length : end;
+      ranges.push([i, stop]);
+      i = stop;
     } else if (c === "'" || c === '"') {
       const end = scanQuoted(sql, i, c, c === "'" && isEscapeString(sql, i));
       i = end < 0 ? sql.length : end;
@@ -126,6 +126,17 @@ export function blankComments(sql: string): string {
     } else {
       i++;
     }
+  }
+  return ranges;
+}
+
+/** The text with every comment replaced by one space (see `commentRanges`). */
+export function blankComments(sql: string): string {
+  let out = '';
+  let at = 0; // start of the text not yet copied
+  for (const [start, end] of commentRanges(sql)) {
+    out += `${sql.slice(at, start)} `;
+    at = end;
   }
   return out + sql.slice(at);
 }

@@ -9,6 +9,7 @@ import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
+import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
 import { baselineApplies, selectWork } from './selection';
 import { changesRole } from './session-settings';
@@ -82,6 +83,11 @@ export interface RunOptions {
    * `complete: false` and the next run resumes. Keeps each Lambda invocation to a few minutes.
    */
   readonly deadline?: number;
+  /**
+   * Values of the files' `${{ name }}` placeholders, substituted into each statement as it is sent
+   * (see parameters.ts); never logged. A placeholder without a value fails its file. @default none
+   */
+  readonly parameters?: ParameterValues;
 }
 
 export interface AppliedMigration {
@@ -518,13 +524,15 @@ class Run {
   private async send(session: SqlSession, migration: Migration, statement: PlannedStatement, text: string | undefined): Promise<StartedJob[]> {
     if (text === undefined) return [];
     let rows: Array<Record<string, unknown>>;
+    const values = this.options.parameters ?? {};
     try {
-      ({ rows } = await session.query(text));
+      ({ rows } = await session.query(substituteParameters(text, values)));
     } catch (e) {
       const err = e as { code?: string; message?: string };
       // Retryable conflicts and lost connections propagate as they are; the caller handles them.
       if (err.code === '40001' || err.code === '40P01' || isConnectionLost(e)) throw e;
-      throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, err.message ?? String(e));
+      const message = redactParameters(err.message ?? String(e), values);
+      throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, message);
     }
     if (changesRole(text)) this.roleChanged = true;
     const object = asyncObjectOf(statement.text);

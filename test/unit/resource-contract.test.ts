@@ -1,6 +1,6 @@
 import {
   ATTRIBUTES, BUDGET_ENV, budgetFromEnvironment, HANDLED, invocationBudgetMs, MigrationsResourceProperties,
-  policyOf, resourceData, resourceProperties, ResourceInput,
+  adoptionOf, policyOf, resourceData, resourceProperties, ResourceInput,
 } from '../../src/resource-contract';
 
 const required: ResourceInput = {
@@ -10,7 +10,7 @@ const required: ResourceInput = {
   migrationsKey: 'key.json',
   migrationSetHash: 'hash',
 };
-const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003' };
+const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, adoptHistory: { from: 'flyway', table: 'legacy.history' } };
 
 describe('resource properties', () => {
   test('every property of the contract is written when every option is set', () => {
@@ -18,7 +18,7 @@ describe('resource properties', () => {
   });
 
   test('options left at their default write no property, so the template stays as it was', () => {
-    expect(Object.keys(resourceProperties(required)).sort()).toEqual(Object.entries(HANDLED).filter(([, by]) => by !== 'policy').map(([key]) => key).sort());
+    expect(Object.keys(resourceProperties(required)).sort()).toEqual(Object.entries(HANDLED).filter(([, by]) => by === 'connection' || by === 'files').map(([key]) => key).sort());
   });
 
   test('every policy property changes the runner options it is read into', () => {
@@ -30,13 +30,15 @@ describe('resource properties', () => {
       const one = { ...resourceProperties(required), [key]: all[key] };
       expect({ key, policy: policyOf(one) }).not.toEqual({ key, policy: defaults });
     }
-    expect(policyOf(all)).toEqual({ onChangedFile: 'accept', outOfOrder: 'apply', baselineVersion: '0003' });
+    expect(policyOf(all)).toEqual({ onChangedFile: 'accept', outOfOrder: 'apply', baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' } });
   });
 
   test.each([
     ['OnChangedFile', 'yes', /OnChangedFile must be one of fail, accept, got "yes"/],
     ['OutOfOrder', 'true', /OutOfOrder must be one of fail, apply, got "true"/],
     ['BaselineVersion', 'v3', /BaselineVersion must be a migration version .* got "v3"/],
+    ['Parameters', ['x'], /Parameters must be a map of names to strings/],
+    ['Parameters', { n: 3 }, /Parameters must be a map of names to strings/],
   ])('a value the construct never writes is refused: %s=%s', (key, value, message) => {
     expect(() => policyOf({ ...resourceProperties(required), [key]: value })).toThrow(message);
   });
@@ -45,6 +47,13 @@ describe('resource properties', () => {
     expect(policyOf({ ...resourceProperties(required), OnChangedFile: 'fail', OutOfOrder: 'fail', BaselineVersion: '' })).toEqual({
       onChangedFile: 'fail', outOfOrder: 'fail', baselineVersion: undefined,
     });
+  });
+
+  test('the adoption properties are read back as the adoption; an unknown tool is refused', () => {
+    expect(adoptionOf(resourceProperties(required))).toBeUndefined();
+    expect(adoptionOf(resourceProperties(everyOption))).toEqual({ from: 'flyway', table: 'legacy.history' });
+    expect(adoptionOf(resourceProperties({ ...required, adoptHistory: { from: 'prisma' } }))).toEqual({ from: 'prisma', table: undefined });
+    expect(() => adoptionOf({ ...resourceProperties(required), AdoptFrom: 'liquibase' })).toThrow(/AdoptFrom must be one of flyway, golang-migrate, dbmate, prisma, drizzle, got "liquibase"/);
   });
 
   test('the handler data names every attribute as the construct reads it', () => {
