@@ -1,4 +1,5 @@
 /** Turns the end-to-end measurements into docs/benchmarks-e2e.md and its results table. */
+import type { Row as ReportRow } from './report';
 import { int, median, ms, ratio } from './stats';
 
 /** cli: `dsql-migrations apply` as a process; psql: `psql -f` once per file; loop: one pg client, statement by statement. */
@@ -76,14 +77,7 @@ export function psqlPerFile(r: E2eResults, wire: Wire): { measured: number; brea
   };
 }
 
-interface Row {
-  readonly measure: string;
-  readonly ours: string;
-  readonly reference: string;
-  readonly ratio: string;
-  readonly target: string;
-  readonly result: string;
-}
+type Row = Omit<ReportRow, 'id'>;
 
 function applyRows(r: E2eResults, wire: Wire): Row[] {
   const c = r.corpus;

@@ -39,7 +39,8 @@ export const TARGETS = {
   noopGrowthSlack: { fraction: 0.25, ms: 2 },
 };
 
-interface Row {
+/** One row of a results table (the end-to-end report uses it without the id column). */
+export interface Row {
   readonly id: string;
   readonly measure: string;
   readonly ours: string;
