@@ -4,7 +4,7 @@ import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJob
 import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState, WriteGuard } from './bookkeeping';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect } from './dialect';
-import { isAlreadyDone, isConnectionLost, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
+import { isAlreadyDone, isConnectionLost, isRetryable, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
 import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
@@ -530,7 +530,7 @@ class Run {
     } catch (e) {
       const err = e as { code?: string; message?: string };
       // Retryable conflicts and lost connections propagate as they are; the caller handles them.
-      if (err.code === '40001' || err.code === '40P01' || isConnectionLost(e)) throw e;
+      if (isRetryable(e) || isConnectionLost(e)) throw e;
       const message = redactParameters(err.message ?? String(e), values);
       throw new MigrationError(migration.fileName, migration.version, statement.index + 1, statement.line, err.code, message);
     }
