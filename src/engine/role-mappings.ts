@@ -133,7 +133,8 @@ async function send(
     await withRetries(() => session.query(statement), options.retry);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    // 42710 duplicate_object, 42704 undefined_object: the mapping is already as wanted.
+    // 42710 duplicate_object, 42704 undefined_object: the mapping is already as wanted
+    // (what DSQL answers is not documented, docs/dsql-facts.md §5).
     const done = action === 'grant' ? code === '42710' : code === '42704';
     if (!done) throw e;
   }
