@@ -5,10 +5,10 @@ import { Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Client } from 'pg';
 import { postgresConnector } from '../connectors';
 import { DsqlDatabase } from '../src';
-import { ROLE_MAPPINGS_TABLE, syncRoleMappings } from '../src/engine/role-mappings';
-import { RunnerEvent } from '../src/engine/runner';
 import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, localHandlers, synthStack, tempDir } from './support/harness';
+import { ROLE_MAPPINGS_TABLE, syncRoleMappings } from '../src/engine/role-mappings';
+import { RunnerEvent } from '../src/engine/runner';
 
 // Roles are global to a PostgreSQL server, which the test files share: this run's get names of
 // their own, and each test its own roles (its migrations create them in a fresh database).
@@ -29,11 +29,11 @@ GRANT SELECT ON items TO ${roles.reader};\nGRANT SELECT, INSERT ON items TO ${ro
   return synthStack(path.join(tempDir('role-mappings-out'), 'cdk.out'), (app) => {
     const stack = new Stack(app, 'RoleMappings', { env: { account: '123456789012', region: 'us-east-1' } });
     const db = new DsqlDatabase(stack, 'Db', { migrationsPath: dir });
-    const roles = {
+    const principals = {
       Api: new iam.Role(stack, 'Api', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
       Jobs: new iam.Role(stack, 'Jobs', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
     };
-    for (const [principal, role] of mappings) db.grantDatabaseRole(roles[principal], role);
+    for (const [principal, role] of mappings) db.grantDatabaseRole(principals[principal], role);
     return stack;
   });
 }

@@ -72,7 +72,9 @@ const key = (m: RoleMapping) => `${m.databaseRole}\n${m.principalArn}`;
  * Every role to grant must exist (a migration creates it): otherwise nothing is granted and the
  * error names the missing roles. With nothing desired and nothing recorded, it sends no DDL.
  */
-export async function syncRoleMappings(connect: ConnectFn, desired: ReadonlyArray<RoleMapping>, options: RoleMappingOptions): Promise<RoleMappingResult> {
+export async function syncRoleMappings(
+  connect: ConnectFn, desired: ReadonlyArray<RoleMapping>, options: RoleMappingOptions,
+): Promise<RoleMappingResult> {
   const log = options.log ?? (() => undefined);
   const session = await connect();
   try {
@@ -91,7 +93,14 @@ export async function syncRoleMappings(connect: ConnectFn, desired: ReadonlyArra
     // CloudFormation updates it, after this resource.
     for (const m of toGrant) {
       await send(session, options, iamGrantStatement(m), m, 'grant', log);
-      await withRetries(() => session.query(`INSERT INTO ${ROLE_MAPPINGS_TABLE} (role_name, principal_arn) SELECT $1::text, $2::text WHERE NOT EXISTS (SELECT 1 FROM ${ROLE_MAPPINGS_TABLE} WHERE role_name = $1 AND principal_arn = $2)`, [m.databaseRole, m.principalArn]), options.retry);
+      await withRetries(async () => {
+        try {
+          await session.query(`INSERT INTO ${ROLE_MAPPINGS_TABLE} (role_name, principal_arn) VALUES ($1, $2)`, [m.databaseRole, m.principalArn]);
+        } catch (e) {
+          // 23505: recorded meanwhile by another run, which is just as good.
+          if ((e as { code?: string }).code !== '23505') throw e;
+        }
+      }, options.retry);
     }
     for (const m of toRevoke) {
       await send(session, options, iamRevokeStatement(m), m, 'revoke', log);

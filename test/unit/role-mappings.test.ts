@@ -4,13 +4,13 @@ import { resourceProperties, ResourceInput, roleMappingsOf } from '../../src/res
 describe('AWS IAM statements', () => {
   test('the role is a quoted identifier and the ARN an escaped literal', () => {
     const m = { databaseRole: 'app_user', principalArn: 'arn:aws:iam::123456789012:role/Api-Role' };
-    expect(iamGrantStatement(m)).toBe(`AWS IAM GRANT "app_user" TO 'arn:aws:iam::123456789012:role/Api-Role'`);
-    expect(iamRevokeStatement(m)).toBe(`AWS IAM REVOKE "app_user" FROM 'arn:aws:iam::123456789012:role/Api-Role'`);
+    expect(iamGrantStatement(m)).toBe('AWS IAM GRANT "app_user" TO \'arn:aws:iam::123456789012:role/Api-Role\'');
+    expect(iamRevokeStatement(m)).toBe('AWS IAM REVOKE "app_user" FROM \'arn:aws:iam::123456789012:role/Api-Role\'');
   });
 
   test('quotes inside a name or an ARN cannot end the identifier or the literal', () => {
     expect(iamGrantStatement({ databaseRole: 'a"b', principalArn: "arn:aws:iam::1:role/x'; DROP TABLE t; --" })).toBe(
-      `AWS IAM GRANT "a""b" TO 'arn:aws:iam::1:role/x''; DROP TABLE t; --'`,
+      'AWS IAM GRANT "a""b" TO \'arn:aws:iam::1:role/x\'\'; DROP TABLE t; --\'',
     );
   });
 });
