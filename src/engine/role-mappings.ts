@@ -78,7 +78,11 @@ export async function syncRoleMappings(
   const log = options.log ?? (() => undefined);
   const session = await connect();
   try {
-    const exists = (await session.query('SELECT to_regclass($1) IS NOT NULL AS present', [ROLE_MAPPINGS_TABLE])).rows[0]?.present === true;
+    const exists = (await session.query(
+      `SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+       WHERE s.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'`,
+      [BOOKKEEPING_SCHEMA, ROLE_MAPPINGS_TABLE.slice(BOOKKEEPING_SCHEMA.length + 1)],
+    )).rows[0]?.n === 1;
     if (!exists && desired.length === 0) return { granted: [], revoked: [] };
     if (!exists) await createTable(session, CREATE_TABLE, options.retry);
     const { rows } = await session.query(`SELECT role_name, principal_arn FROM ${ROLE_MAPPINGS_TABLE} ORDER BY granted_at, role_name, principal_arn`);
@@ -115,7 +119,8 @@ export async function syncRoleMappings(
 async function checkRolesExist(session: SqlSession, toGrant: ReadonlyArray<RoleMapping>): Promise<void> {
   const names = [...new Set(toGrant.map((m) => m.databaseRole))];
   if (names.length === 0) return;
-  const { rows } = await session.query('SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', [names]);
+  // pg_roles, not pg_authid, which DSQL does not have (docs/dsql-facts.md §5).
+  const { rows } = await session.query(`SELECT rolname FROM pg_catalog.pg_roles WHERE rolname IN (${names.map((_, i) => `$${i + 1}`).join(', ')})`, names);
   const found = new Set(rows.map((r) => String(r.rolname)));
   const missing = names.filter((n) => !found.has(n));
   if (missing.length === 0) return;
