@@ -1,6 +1,6 @@
 import type { CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { adoptHistory, applyMigrationSet, ConnectFn, Dialect, inspectTables, Migration, MIGRATIONS_TABLE, readAppliedBy, readRecords, RunnerEvent, RunOptions } from '../src/engine';
-import { adoptionOf, ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData } from '../src/resource-contract';
+import { adoptHistory, applyMigrationSet, ConnectFn, Dialect, inspectTables, Migration, MIGRATIONS_TABLE, readAppliedBy, readRecords, RunnerEvent, RunOptions, syncRoleMappings } from '../src/engine';
+import { adoptionOf, ATTRIBUTES, MigrationsResourceProperties, physicalResourceId, policyOf, resourceData, roleMappingsOf } from '../src/resource-contract';
 
 export type { MigrationsResourceProperties } from '../src/resource-contract';
 
@@ -62,7 +62,8 @@ export function createHandlers(deps: HandlerDeps) {
     const migrations = await deps.loadMigrations(props);
     const adoption = adoptionOf(props);
     if (adoption) await adoptFirst(deps.connect(props), migrations, { ...adoption, owner: ownerOf(event) });
-    return applyMigrationSet(deps.connect(props), migrations, {
+    const mappings = roleMappingsOf(props);
+    const result = await applyMigrationSet(deps.connect(props), migrations, {
       dialect: deps.dialect,
       log,
       owner: ownerOf(event),
@@ -70,11 +71,15 @@ export function createHandlers(deps: HandlerDeps) {
       deadline: deps.invocationBudgetMs !== undefined ? Date.now() + deps.invocationBudgetMs : undefined,
       ...deps.runOptions,
     });
+    // After every file ran (the roles are created by the migrations); a second call finds nothing to change.
+    if (result.complete) await syncRoleMappings(deps.connect(props), mappings, { dialect: deps.dialect, log });
+    return result;
   }
 
   async function onEvent(event: CdkCustomResourceEvent): Promise<CdkCustomResourceResponse> {
     const props = event.ResourceProperties as unknown as MigrationsResourceProperties;
-    // Delete never touches the database: dropping user data is never the right default.
+    // Delete never touches the database: dropping user data is never the right default, and the
+    // IAM mappings stay too (a function of another stack may still connect with them).
     if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
     const result = await applyStep(event);
     return {

@@ -1,3 +1,4 @@
+import { aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DsqlCluster, DsqlClusterProps } from './cluster';
 import { DsqlMigrations, DsqlMigrationsOptions } from './migrations';
@@ -26,5 +27,13 @@ export class DsqlDatabase extends Construct {
     super(scope, id);
     this.cluster = new DsqlCluster(this, 'Cluster', props);
     this.migrations = new DsqlMigrations(this, 'Migrations', { ...props, cluster: this.cluster });
+  }
+
+  /**
+   * Lets `grantee` connect as the database role `databaseRole` instead of `admin`: see
+   * `DsqlMigrations.grantDatabaseRole`.
+   */
+  public grantDatabaseRole(grantee: iam.IGrantable, databaseRole: string): iam.Grant {
+    return this.migrations.grantDatabaseRole(grantee, databaseRole);
   }
 }

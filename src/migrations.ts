@@ -20,6 +20,7 @@ import {
 import { Construct } from 'constructs';
 import { checkMigrations, displayFolder, formatDiagnostic, MigrationCheck } from './check';
 import { clusterArnOf, clusterEndpointOf } from './cluster';
+import { DatabaseRoleGrants } from './database-roles';
 import { buildManifest, handlerMemoryNeeded, isVersion, Migration, PARAMETER_NAME, readMigrationFolder, unusedParameterMessage, unusedParameters } from './engine';
 import { LintOptions, resolveRuleSettings } from './lint';
 import { ATTRIBUTES, BUDGET_ENV, invocationBudgetMs, RESOURCE_TYPE, resourceProperties } from './resource-contract';
@@ -294,6 +295,8 @@ export class DsqlMigrations extends Construct {
    */
   public readonly failureAlarm?: cloudwatch.IAlarm;
 
+  private readonly roleGrants: DatabaseRoleGrants;
+
   constructor(scope: Construct, id: string, props: DsqlMigrationsProps) {
     super(scope, id);
     if (props.baselineVersion !== undefined && !isVersion(props.baselineVersion)) {
@@ -323,6 +326,7 @@ export class DsqlMigrations extends Construct {
       new iam.PolicyStatement({ actions: ['dsql:DbConnectAdmin'], resources: [clusterArnOf(props.cluster)] }),
     );
 
+    this.roleGrants = new DatabaseRoleGrants(this, props.cluster);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: RESOURCE_TYPE,
@@ -337,6 +341,7 @@ export class DsqlMigrations extends Construct {
         baselineVersion: props.baselineVersion,
         parameters: props.parameters,
         adoptHistory: props.adoptHistory,
+        roleMappings: this.roleGrants.property,
       }),
     });
     // The role's policy must exist before the handler first connects.
@@ -346,6 +351,27 @@ export class DsqlMigrations extends Construct {
     this.latestVersion = this.resource.getAttString(ATTRIBUTES.latestVersion);
     this.appliedCount = this.resource.getAttString(ATTRIBUTES.appliedCount);
     this.appliedThisDeployment = this.resource.getAttString(ATTRIBUTES.appliedThisDeployment);
+  }
+
+  /**
+   * Lets `grantee` connect to the cluster as the database role `databaseRole` instead of `admin`.
+   *
+   * It grants `dsql:DbConnect` (not `DbConnectAdmin`) on the cluster, and the deploy maps the
+   * grantee's IAM role (or user) to the database role with `AWS IAM GRANT` after the migrations
+   * ran; a mapping removed from the app is revoked (`AWS IAM REVOKE`) by the next deploy. The
+   * role and its privileges stay in your SQL: a migration must `CREATE ROLE` it, or the deploy
+   * fails naming it. On PostgreSQL the mapping is recorded without the statement, which exists on
+   * DSQL only.
+   *
+   * On a `lambda.Function`, it also sets the environment variables `DSQL_ENDPOINT`, `DSQL_REGION`,
+   * `DSQL_DATABASE_ROLE` and `DSQL_SCHEMA_VERSION` (the `latestVersion` the deploy reached, so
+   * the function is updated after the migrations). A function connects as one database role.
+   *
+   * @param grantee an IAM role, user, or anything with one (a `lambda.Function`)
+   * @param databaseRole the role's name as a migration creates it: lower case, not `admin`
+   */
+  public grantDatabaseRole(grantee: iam.IGrantable, databaseRole: string): iam.Grant {
+    return this.roleGrants.grant(grantee, databaseRole, this.latestVersion);
   }
 
   /** A set the handler cannot hold fails synth here, rather than the deploy with an out-of-memory Lambda. */

@@ -5,7 +5,7 @@
  * `policyOf`; nothing else spells a property or attribute name. Internal: not exported from the
  * package's index, so jsii does not see it.
  */
-import { ADOPT_SOURCES, AdoptSource, isVersion, RunOptions } from './engine';
+import { ADOPT_SOURCES, AdoptSource, databaseRoleProblem, isVersion, RoleMapping, RunOptions } from './engine';
 
 export const RESOURCE_TYPE = 'Custom::DsqlMigrations';
 
@@ -29,6 +29,14 @@ export interface MigrationsResourceProperties {
   readonly AdoptFrom?: string;
   /** Its history table; absent for the tool's own. */
   readonly AdoptTable?: string;
+  /** IAM principals mapped to database roles after the run (`grantDatabaseRole`); absent for none. */
+  readonly RoleMappings?: ReadonlyArray<RoleMappingProperty>;
+}
+
+/** One entry of `RoleMappings`: the principal's ARN is a token resolved by CloudFormation. */
+export interface RoleMappingProperty {
+  readonly DatabaseRole: string;
+  readonly PrincipalArn: string;
 }
 
 /**
@@ -36,7 +44,7 @@ export interface MigrationsResourceProperties {
  * is listed here; the contract's unit test then checks that `resourceProperties` writes it and,
  * for a policy, that `policyOf` reads it.
  */
-export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy' | 'adoption'> = {
+export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 'files' | 'policy' | 'adoption' | 'role-mappings'> = {
   ClusterEndpoint: 'connection',
   Region: 'connection',
   MigrationsBucket: 'files',
@@ -48,6 +56,7 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   Parameters: 'policy',
   AdoptFrom: 'adoption',
   AdoptTable: 'adoption',
+  RoleMappings: 'role-mappings',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -62,6 +71,8 @@ export interface ResourceInput {
   readonly baselineVersion?: string;
   readonly parameters?: Readonly<Record<string, string>>;
   readonly adoptHistory?: { readonly from: string; readonly table?: string };
+  /** Already in property form: the construct passes a lazy value, since mappings are added after it is created. */
+  readonly roleMappings?: ReadonlyArray<RoleMappingProperty>;
 }
 
 /**
@@ -81,6 +92,7 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.parameters && Object.keys(input.parameters).length > 0 ? { Parameters: { ...input.parameters } } : {}),
     ...(input.adoptHistory ? { AdoptFrom: input.adoptHistory.from } : {}),
     ...(input.adoptHistory?.table !== undefined ? { AdoptTable: input.adoptHistory.table } : {}),
+    ...(input.roleMappings !== undefined ? { RoleMappings: input.roleMappings } : {}),
   };
 }
 
@@ -129,6 +141,26 @@ export function adoptionOf(props: MigrationsResourceProperties): { from: AdoptSo
   const from = oneOf(props, 'AdoptFrom', Object.keys(ADOPT_SOURCES) as AdoptSource[]);
   if (from === undefined) return undefined;
   return { from, table: props.AdoptTable || undefined };
+}
+
+/**
+ * The mappings to keep (read by the handler with `syncRoleMappings`); an empty list when the
+ * property is absent, so that removing the last mapping revokes it. Anything but a list of valid
+ * role names and ARNs fails the deploy.
+ */
+export function roleMappingsOf(props: MigrationsResourceProperties): RoleMapping[] {
+  const value: unknown = props.RoleMappings;
+  if (value === undefined || value === '') return [];
+  const bad = () => new Error(`${RESOURCE_TYPE} property RoleMappings must be a list of { DatabaseRole, PrincipalArn }`);
+  if (!Array.isArray(value)) throw bad();
+  return value.map((entry: unknown) => {
+    const { DatabaseRole: role, PrincipalArn: arn } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof role !== 'string' || typeof arn !== 'string') throw bad();
+    const problem = databaseRoleProblem(role);
+    if (problem !== undefined) throw new Error(`${RESOURCE_TYPE} property RoleMappings: ${problem}`);
+    if (!/^arn:[\w-]+:(iam|sts)::\d{12}:/.test(arn)) throw new Error(`${RESOURCE_TYPE} property RoleMappings: "${arn}" is not an IAM principal ARN`);
+    return { databaseRole: role, principalArn: arn };
+  });
 }
 
 /** The physical id: one resource per cluster; a new endpoint is a replacement. */

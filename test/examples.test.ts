@@ -1,38 +1,29 @@
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Client } from 'pg';
-import { postgresConnector } from '../connectors';
-import { freshDatabase } from './support/database';
-import { tempDir } from './support/harness';
+import { freshDatabase, queryRows as query } from './support/database';
+import { cfnEvent, localHandlers, synthStack, tempDir } from './support/harness';
 import { createApi, Db } from '../examples/api-role/api';
-import { API_DATABASE_ROLE, ApiRoleStack } from '../examples/api-role/app';
-import { fillPlaceholders } from '../examples/api-role/placeholders';
-import { loadMigrations } from '../src/engine/migration-set';
-import { applyMigrationSet } from '../src/engine/runner';
+import { ApiRoleStack } from '../examples/api-role/app';
+import { ROLE_MAPPINGS_TABLE } from '../src/engine/role-mappings';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
-const SOURCE_MIGRATIONS = path.join(__dirname, '..', 'examples', 'api-role', 'migrations');
-
-function synth(props: ConstructorParameters<typeof ApiRoleStack>[2] = { env: ENV }) {
+function synth(props: ConstructorParameters<typeof ApiRoleStack>[2] = {}) {
   const app = new App();
   const stack = new ApiRoleStack(app, 'DsqlApiRoleExample', props);
   return { stack, template: Template.fromStack(stack) };
 }
 
 describe('examples/api-role: synthesized', () => {
+  // No account or Region: nothing in the stack needs them at synth time.
   const { stack, template } = synth();
   const apiRoleId = stack.getLogicalId(stack.apiRole.node.defaultChild as any);
   const clusterId = stack.getLogicalId(stack.db.cluster.cfnCluster);
+  const resourceId = stack.getLogicalId(stack.db.migrations.resource.node.defaultChild as any);
 
   test("the API function's role may dsql:DbConnect on this cluster only, and write its own log group", () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::GetAtt': [apiRoleId, 'Arn'] },
-      Environment: { Variables: { DB_ROLE: API_DATABASE_ROLE, DSQL_ENDPOINT: Match.anyValue() } },
-    });
     const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: apiRoleId }] } }));
     const statements = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const logGroupId = stack.getLogicalId(stack.apiFunction.logGroup.node.defaultChild as any);
@@ -40,55 +31,41 @@ describe('examples/api-role: synthesized', () => {
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { Action: 'dsql:DbConnect', Effect: 'Allow', Resource: { 'Fn::GetAtt': [clusterId, 'ResourceArn'] } },
     ]);
-    // No managed policy (AWSLambdaBasicExecutionRole or other) on the role.
-    expect(template.toJSON().Resources[apiRoleId].Properties.ManagedPolicyArns).toBeUndefined();
+    // No managed policy (AWSLambdaBasicExecutionRole or other) and no fixed name on the role.
+    const role = template.toJSON().Resources[apiRoleId].Properties;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.RoleName).toBeUndefined();
   });
 
-  test('the migration maps exactly the role the stack creates, and runs after the role exists', () => {
-    expect(stack.apiRoleArn).toBe('arn:aws:iam::123456789012:role/DsqlApiRoleExample-api-us-east-1');
-    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'DsqlApiRoleExample-api-us-east-1' });
+  test('the deploy maps the API role to the database role; the function gets the connection settings and the schema version', () => {
     const [resource] = Object.values(template.findResources('Custom::DsqlMigrations')) as any[];
-    expect(resource.DependsOn).toContain(apiRoleId);
-    const filled = loadMigrations(fillPlaceholders(SOURCE_MIGRATIONS, { api_role_arn: stack.apiRoleArn }));
-    expect(resource.Properties.MigrationSetHash).toBe(stack.db.migrations.migrationSetHash);
-    const grant = filled.find((m) => m.sql.includes('AWS IAM GRANT'))!;
-    expect(grant.sql).toContain(`AWS IAM GRANT ${API_DATABASE_ROLE} TO '${stack.apiRoleArn}';`);
+    expect(resource.Properties.RoleMappings).toEqual([{ DatabaseRole: 'app_user', PrincipalArn: { 'Fn::GetAtt': [apiRoleId, 'Arn'] } }]);
+    expect(resource.Properties.Parameters).toEqual({ apiDatabaseRole: 'app_user' });
+    const fn = template.toJSON().Resources[stack.getLogicalId(stack.apiFunction.node.defaultChild as any)];
+    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [apiRoleId, 'Arn'] });
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DSQL_DATABASE_ROLE: 'app_user',
+      DSQL_REGION: { Ref: 'AWS::Region' },
+      DSQL_SCHEMA_VERSION: { 'Fn::GetAtt': [resourceId, 'LatestVersion'] },
+    });
   });
 
-  test('the same inputs give the same migration set; another account gives another', () => {
-    expect(synth().stack.db.migrations.migrationSetHash).toBe(stack.db.migrations.migrationSetHash);
-    expect(synth({ env: { ...ENV, account: '210987654321' } }).stack.db.migrations.migrationSetHash).not.toBe(stack.db.migrations.migrationSetHash);
-  });
-
-  test('an environment-agnostic stack is refused: the ARN in the migration needs the account', () => {
-    expect(() => new ApiRoleStack(new App(), 'Agnostic')).toThrow(/set env.account and env.region/);
-  });
-
-  test('a placeholder without a value fails the synth', () => {
-    const dir = tempDir('api-role-placeholders');
-    fs.writeFileSync(path.join(dir, '0001_grant.sql'), "AWS IAM GRANT app_user TO '${other_arn}';\n");
-    expect(() => fillPlaceholders(dir, { api_role_arn: 'arn:aws:iam::123456789012:role/x' })).toThrow(/no value for placeholder \$\{other_arn\}/);
-    expect(() => fillPlaceholders(dir, { other_arn: "x'; DROP TABLE orders; --" })).toThrow(/may not contain quotes/);
+  test('another database role name changes the parameter and the mapping, not the migration set', () => {
+    const other = synth({ databaseRole: 'orders_api' }).stack;
+    expect(other.db.migrations.migrationSetHash).toBe(stack.db.migrations.migrationSetHash);
+    const [resource] = Object.values(Template.fromStack(other).findResources('Custom::DsqlMigrations')) as any[];
+    expect(resource.Properties.RoleMappings[0].DatabaseRole).toBe('orders_api');
+    expect(resource.Properties.Parameters).toEqual({ apiDatabaseRole: 'orders_api' });
   });
 });
 
-describe('examples/api-role: migrations on PostgreSQL 16', () => {
+describe('examples/api-role: deployed on PostgreSQL 16', () => {
   // Roles are global to a PostgreSQL server, which the test files share and which may be a
   // long-lived server (DSQL_MIGRATIONS_TEST_DATABASE_URL): this run's role gets a name of its own.
   const role = `app_user_${randomBytes(4).toString('hex')}`;
   let url: string;
 
-  /** The example's files, filled in as the stack does, with this run's role name. */
-  function migrationsForThisRun(): string {
-    const filled = fillPlaceholders(SOURCE_MIGRATIONS, { api_role_arn: 'arn:aws:iam::123456789012:role/DsqlApiRoleExample-api-us-east-1' });
-    const dir = tempDir('api-role-migrations');
-    for (const f of fs.readdirSync(filled)) {
-      fs.writeFileSync(path.join(dir, f), fs.readFileSync(path.join(filled, f), 'utf8').replace(/\bapp_user\b/g, role));
-    }
-    return dir;
-  }
-
-  /** A connection that acts as the API's database role, as DSQL's DbConnect login as app_user would. */
+  /** A connection that acts as the API's database role, as DSQL's DbConnect login as that role would. */
   async function connectAsRole(): Promise<Db & { client: Client }> {
     const client = new Client({ connectionString: url });
     await client.connect();
@@ -111,10 +88,12 @@ describe('examples/api-role: migrations on PostgreSQL 16', () => {
     }
   });
 
-  test('apply (AWS IAM GRANT is skipped on PostgreSQL), then the API works as the role and can do no more', async () => {
-    const result = await applyMigrationSet(postgresConnector(url), loadMigrations(migrationsForThisRun()), { dialect: 'postgresql', strict: true });
-    expect(result.latestVersion).toBe('0002');
-    expect(result.applied.map((m) => m.version)).toEqual(['0001', '0002']);
+  test('the handler applies the migrations and records the mapping; the API works as the role and can do no more', async () => {
+    const deployed = synthStack(path.join(tempDir('api-role-out'), 'cdk.out'), (app) => new ApiRoleStack(app, 'DsqlApiRoleExample', { databaseRole: role }));
+    const response = await localHandlers(url, deployed.outdir).onEvent(cfnEvent('Create', deployed.properties));
+    expect(response.Data).toMatchObject({ LatestVersion: '0002', AppliedThisDeployment: '0001,0002' });
+    const apiRoleArn = deployed.properties.RoleMappings![0].PrincipalArn;
+    expect(await query(url, `SELECT role_name, principal_arn FROM ${ROLE_MAPPINGS_TABLE}`)).toEqual([{ role_name: role, principal_arn: apiRoleArn }]);
 
     const api = createApi(connectAsRole);
     const post = (await api(httpEvent('POST', JSON.stringify({ customer: 'ACME', amountCents: 1250 })))) as APIGatewayProxyStructuredResultV2;
@@ -129,7 +108,7 @@ describe('examples/api-role: migrations on PostgreSQL 16', () => {
     // What the role was not granted fails with insufficient_privilege (42501).
     const db = await connectAsRole();
     try {
-      for (const sql of ['UPDATE orders SET amount_cents = 0', 'DELETE FROM orders', 'DROP TABLE orders', 'CREATE TABLE sneaky (id INT)', 'SELECT * FROM schema_migrations']) {
+      for (const sql of ['UPDATE orders SET amount_cents = 0', 'DELETE FROM orders', 'DROP TABLE orders', 'CREATE TABLE sneaky (id INT)', 'SELECT * FROM schema_migrations', `SELECT * FROM ${ROLE_MAPPINGS_TABLE}`]) {
         await expect(db.client.query(sql)).rejects.toMatchObject({ code: '42501' });
       }
     } finally {

@@ -137,21 +137,23 @@ function checkOwnShape(columns: ReadonlyArray<string>): void {
  */
 export async function ensureTables(session: SqlSession, onRetry?: (code: string | undefined) => void): Promise<void> {
   const { missingDdl } = await inspectTables(session);
-  for (const statement of missingDdl) {
-    // Runners starting together race to create the same table: PostgreSQL may answer 23505 or
-    // 42710 on its catalog, DSQL 40001 (OC001). Either way the table is there on the next try.
-    await withRetries(
-      async () => {
-        try {
-          await session.query(statement);
-        } catch (e) {
-          if (['23505', '42710', '42P07'].includes((e as { code?: string }).code ?? '')) throw Object.assign(new Error('concurrent create'), { code: '40001' });
-          throw e;
-        }
-      },
-      { onRetry: ({ code }) => onRetry?.(code) },
-    );
-  }
+  for (const statement of missingDdl) await createTable(session, statement, { onRetry: ({ code }) => onRetry?.(code) });
+}
+
+/**
+ * Sends one `CREATE TABLE IF NOT EXISTS` (or `ADD COLUMN IF NOT EXISTS`) in a transaction of its
+ * own. Runners starting together race to create the same table: PostgreSQL may answer 23505 or
+ * 42710 on its catalog, DSQL 40001 (OC001). Either way the table is there on the next try.
+ */
+export async function createTable(session: SqlSession, ddl: string, retry?: RetryOptions): Promise<void> {
+  await withRetries(async () => {
+    try {
+      await session.query(ddl);
+    } catch (e) {
+      if (['23505', '42710', '42P07'].includes((e as { code?: string }).code ?? '')) throw Object.assign(new Error('concurrent create'), { code: '40001' });
+      throw e;
+    }
+  }, retry);
 }
 
 /** A DSQL async job the runner keeps until it has finished (see async-jobs.ts). */

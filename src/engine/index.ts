@@ -39,6 +39,10 @@ export { readAsyncJobs } from './async-jobs';
 export { ADOPT_SOURCES, adoptHistory } from './adopt';
 export type { AdoptionResult, AdoptSource } from './adopt';
 
+// IAM principals mapped to database roles (AWS IAM GRANT), kept in step with the construct's list.
+export { databaseRoleProblem, iamGrantStatement, iamRevokeStatement, ROLE_MAPPINGS_TABLE, syncRoleMappings } from './role-mappings';
+export type { RoleMapping, RoleMappingResult } from './role-mappings';
+
 // Deploy-time values substituted into the SQL.
 export {
   PARAMETER_NAME, parseParameterOptions, placeholdersIn, redactParameters, substituteParameters, UnknownParameterError, unknownParameterMessage,

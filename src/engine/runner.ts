@@ -35,7 +35,7 @@ export interface RunnerEvent {
   readonly event:
   | 'run-start' | 'migration-applied' | 'run-complete' | 'missing-file' | 'waiting-for-jobs' | 'waiting-for-lock'
   | 'retry' | 'reconnect' | 'reconnect-refused' | 'resume' | 'database-ahead' | 'changed-file' | 'rolled-back' | 'baseline' | 'uncertain-statement-done'
-  | 'deadline' | 'failed';
+  | 'deadline' | 'failed' | 'role-mapping';
   readonly [key: string]: unknown;
 }
 

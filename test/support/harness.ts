@@ -24,14 +24,26 @@ export interface SynthesizedStack {
  * values known only at deploy time (endpoint, region, bucket) filled in.
  */
 export function synthExample(migrationsPath: string, outdir: string, migrations?: ExampleStackProps['migrations']): SynthesizedStack {
+  return synthStack(outdir, (app) => new ExampleStack(app, 'DsqlMigrationsExample', { migrationsPath, migrations, env: { account: '123456789012', region: 'us-east-1' } }));
+}
+
+/** The same for any stack with one migrations custom resource, built by `build` in an app writing to `outdir`. */
+export function synthStack<S extends Stack>(outdir: string, build: (app: App) => S): SynthesizedStack & { readonly stack: S } {
   const app = new App({ outdir });
-  const stack = new ExampleStack(app, 'DsqlMigrationsExample', { migrationsPath, migrations, env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = build(app);
   app.synth();
   const template = Template.fromStack(stack);
   const [resource] = Object.values(template.findResources(RESOURCE_TYPE)) as Array<{ Properties: Record<string, unknown> }>;
   const fromTemplate = { ...resource.Properties };
   // A token here; cfnEvent adds the one the framework sends.
   delete fromTemplate.ServiceToken;
+  // A role's ARN is an Fn::GetAtt in the template; CloudFormation sends the ARN of the role it created.
+  if (Array.isArray(fromTemplate.RoleMappings)) {
+    fromTemplate.RoleMappings = fromTemplate.RoleMappings.map((m: { PrincipalArn: unknown }) => ({
+      ...m,
+      PrincipalArn: typeof m.PrincipalArn === 'string' ? m.PrincipalArn : `arn:aws:iam::123456789012:role/${(m.PrincipalArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}`,
+    }));
+  }
   return {
     stack,
     template,

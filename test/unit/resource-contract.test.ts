@@ -10,7 +10,7 @@ const required: ResourceInput = {
   migrationsKey: 'key.json',
   migrationSetHash: 'hash',
 };
-const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, adoptHistory: { from: 'flyway', table: 'legacy.history' } };
+const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, adoptHistory: { from: 'flyway', table: 'legacy.history' }, roleMappings: [{ DatabaseRole: 'app_user', PrincipalArn: 'arn:aws:iam::1:role/app' }] };
 
 describe('resource properties', () => {
   test('every property of the contract is written when every option is set', () => {

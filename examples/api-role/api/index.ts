@@ -1,5 +1,5 @@
 // The API function: lists and adds orders, connected to Aurora DSQL as the database role
-// `app_user` (migrations/0002) with a `dsql:DbConnect` token, never as admin.
+// migrations/0002 creates (app_user by default) with a `dsql:DbConnect` token, never as admin.
 // Bundled by NodejsFunction (esbuild) with pg and @aws-sdk/dsql-signer inside.
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -70,11 +70,20 @@ export function dsqlConnect(endpoint: string, region: string, user: string): Con
 
 let api: ReturnType<typeof createApi> | undefined;
 
-/** The Lambda handler. DSQL_ENDPOINT and DB_ROLE are set by app.ts; AWS_REGION by Lambda. */
+/**
+ * The Lambda handler. `grantDatabaseRole` in app.ts sets DSQL_ENDPOINT, DSQL_REGION (the cluster's
+ * Region) and DSQL_DATABASE_ROLE; DSQL_SCHEMA_VERSION tells which migration the code was deployed against.
+ */
 export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
-  api ??= createApi(dsqlConnect(process.env.DSQL_ENDPOINT!, process.env.AWS_REGION!, process.env.DB_ROLE ?? 'app_user'));
+  api ??= createApi(dsqlConnect(requiredEnv('DSQL_ENDPOINT'), requiredEnv('DSQL_REGION'), requiredEnv('DSQL_DATABASE_ROLE')));
   return api(event);
 };
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: the function must be given a database role with grantDatabaseRole`);
+  return value;
+}
 
 function parseOrder(body: string | undefined, base64: boolean): { customer: string; amountCents: number } | undefined {
   try {
