@@ -96,7 +96,7 @@ describe('DsqlDatabase', () => {
     expect(synthErrors(stack)).toEqual([
       `[TestStack/Db/Migrations] ${path.join(folder, '0002_bad.sql')}:2:23 error syntax-error cannot split the file into statements: unterminated string literal`,
       `[TestStack/Db/Migrations] ${path.join(folder, '0003_idx.sql')}:2:8 error index-requires-async ${lintSql('0003_idx.sql', index).find((d) => d.ruleId === 'index-requires-async')!.message}`,
-      `[TestStack/Db/Migrations] ${path.join(folder, 'init.sql')}:1:1 error file-name file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql`,
+      `[TestStack/Db/Migrations] ${path.join(folder, 'init.sql')}:1:1 error file-name file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql (or R__description.sql for a repeatable file)`,
     ]);
   });
 

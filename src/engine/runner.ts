@@ -7,7 +7,7 @@ import { Dialect } from './dialect';
 import { isAlreadyDone, isConnectionLost, isRetryable, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
 import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
-import { Migration, normalizeSql } from './migration-set';
+import { Migration, normalizeSql, versionedOf } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
@@ -327,7 +327,7 @@ class Run {
   /** Records the files up to the baseline version without running them (DML only, in batches). */
   private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
-    const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
+    const files = versionedOf(this.migrations).filter((m) => compareVersions(m.version, upTo) <= 0);
     await recordUnrun(session, files, 'baseline', this.owner, (s) => this.lock!.confirm(s), this.retryOptions());
     this.log({ event: 'baseline', version: upTo, recorded: files.length });
     return readState(session);
