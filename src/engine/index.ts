@@ -28,7 +28,7 @@ export { appliedChecksum, REPEATABLE_KIND } from './repeatable';
 export { computeStatus } from './status';
 export type { DatabaseState, MigrationState, MigrationStatus } from './status';
 export { selectWork } from './selection';
-export { planFile } from './file-plan';
+export { planFile, planRepeatable } from './file-plan';
 export type { FilePlan } from './file-plan';
 export { translateForPostgres } from './dialect';
 export type { Dialect } from './dialect';

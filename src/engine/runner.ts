@@ -5,7 +5,7 @@ import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE
 import { ConnectFn, reconnect } from './connect';
 import { Dialect } from './dialect';
 import { isAlreadyDone, isConnectionLost, isRetryable, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
-import { FileTransaction, oneByOne, planFile } from './file-plan';
+import { FileTransaction, oneByOne, planFile, planRepeatable } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql, versionedOf } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
@@ -443,14 +443,14 @@ class Run {
   private async applyRepeatable(session: SqlSession, migration: Migration, recorded: boolean): Promise<void> {
     const started = Date.now();
     this.applying = migration;
-    const plan = planFile(migration, 0, this.dialect!);
+    const plan = planRepeatable(migration, this.dialect!);
     let current: PlannedStatement | undefined;
     try {
       for (const transaction of plan.transactions) {
         current = transaction.statements[0].statement;
         await this.checkpoint();
         if (this.deadlinePassed()) throw new DeadlineReached();
-        await this.runAlone(session, migration, { ...transaction, intentBefore: false }, null);
+        await this.runAlone(session, migration, transaction, null);
         this.unitsRun++;
       }
       await this.resetSettings(session, plan.resets);
