@@ -124,6 +124,27 @@ describe('repeatable files', () => {
     expect(await viewOf(url, 'report_a')).toContain('again');
   });
 
+  test('a connection lost midway: the run reconnects and applies the whole file again, recording it once', async () => {
+    const set = {
+      ...base,
+      'R__reports.sql': 'CREATE OR REPLACE VIEW report_a AS SELECT id FROM items;\nCREATE OR REPLACE VIEW report_b AS SELECT label FROM items;\n',
+    };
+    // Where the first view's statement is, in a clean run's queries.
+    const clean: QueryLog = { queries: [] };
+    await apply(await freshDatabase('repeatable'), set, {}, clean);
+    const killAfter = clean.queries.findIndex((q) => q.includes('report_a')) + 1;
+    expect(killAfter).toBeGreaterThan(0);
+
+    const log: QueryLog = { queries: [] };
+    const result = await applyMigrationSet(instrumentedConnector(url, { killAfter }, log), files(set), { strict: true, dialect: 'postgresql', lockPollMs: 20 });
+    expect(result.reconnects).toBe(1);
+    // From its first statement again: no progress is kept inside a repeatable file.
+    expect(log.queries.filter((q) => q.includes('report_a'))).toHaveLength(2);
+    expect(result.repeatables.map((m) => m.version)).toEqual(['R__item_labels', 'R__reports']);
+    expect(await sql(url, "SELECT count(*)::int AS n FROM schema_migrations_history WHERE version = 'R__reports'")).toEqual([{ n: 1 }]);
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM report_b')).toEqual([{ n: 2 }]);
+  });
+
   test('a removed file keeps its record, shown as missing, and the run goes on without a warning', async () => {
     await apply(url, base);
     const { ['R__item_labels.sql']: _removed, ...others } = base;
