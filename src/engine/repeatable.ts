@@ -35,6 +35,11 @@ export function isRepeatableRecord(record: Pick<MigrationRecord, 'kind'>): boole
   return record.kind === REPEATABLE_KIND;
 }
 
+/** Whether a repeatable file with this applied checksum is recorded as applied with it: nothing to run. */
+export function isCurrent(record: MigrationRecord | undefined, checksum: string): boolean {
+  return record !== undefined && isRepeatableRecord(record) && record.checksum === checksum;
+}
+
 /**
  * The state of each repeatable file and record: `pending` (never applied), `applied` (recorded
  * with the same applied checksum), `outdated` (its text or a value it uses changed: applied again
@@ -49,7 +54,7 @@ export function repeatableStatuses(
     const record = records.get(m.version);
     const base = { version: m.version, name: m.name, fileName: m.fileName, checksum, repeatable: true };
     if (!record || !isRepeatableRecord(record)) result.push({ ...base, state: 'pending' });
-    else result.push({ ...base, state: record.checksum === checksum ? 'applied' : 'outdated', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
+    else result.push({ ...base, state: isCurrent(record, checksum) ? 'applied' : 'outdated', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
   }
   const files = new Set(repeatables.map((m) => m.version));
   const gone = [...records.values()].filter((r) => isRepeatableRecord(r) && !files.has(r.version)).sort((a, b) => a.version.localeCompare(b.version));

@@ -11,7 +11,7 @@ import { Migration, normalizeSql, versionedOf } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
-import { appliedChecksum, isRepeatableRecord, REPEATABLE_KIND } from './repeatable';
+import { appliedChecksum, isCurrent, isRepeatableRecord, REPEATABLE_KIND } from './repeatable';
 import { baselineApplies, selectWork } from './selection';
 import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
@@ -304,7 +304,7 @@ class Run {
     if (state.ledger.size === 0 && state.records.size === this.migrations.length) {
       const unchanged = this.migrations.every((m) => {
         const record = state.records.get(m.version);
-        if (m.repeatable) return record !== undefined && isRepeatableRecord(record) && record.checksum === this.repeatableChecksums.get(m.version);
+        if (m.repeatable) return isCurrent(record, this.repeatableChecksums.get(m.version)!);
         return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
       });
       if (unchanged) return [];
@@ -438,9 +438,11 @@ class Run {
    * Applies a repeatable file whole, each transaction as a versioned file's (one DDL per
    * transaction, retries), without the progress ledger: a run that stops in it records nothing, and
    * the next run applies the whole file again (so it must be re-runnable). Recorded last, with its
-   * applied checksum, only while the lease is held.
+   * applied checksum, only while the lease is held. The deadline is checked before the file only:
+   * stopped between its statements, a file would start over in every invocation and never end.
    */
   private async applyRepeatable(session: SqlSession, migration: Migration, recorded: boolean): Promise<void> {
+    if (this.deadlinePassed()) throw new DeadlineReached();
     const started = Date.now();
     this.applying = migration;
     const plan = planRepeatable(migration, this.dialect!);
@@ -449,7 +451,6 @@ class Run {
       for (const transaction of plan.transactions) {
         current = transaction.statements[0].statement;
         await this.checkpoint();
-        if (this.deadlinePassed()) throw new DeadlineReached();
         await this.runAlone(session, migration, transaction, null);
         this.unitsRun++;
       }

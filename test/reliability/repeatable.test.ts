@@ -145,6 +145,21 @@ describe('repeatable files', () => {
     expect(await sql(url, 'SELECT count(*)::int AS n FROM report_b')).toEqual([{ n: 2 }]);
   });
 
+  test('the deadline stops a run between repeatable files, never inside one, so that every invocation finishes one', async () => {
+    const set = {
+      ...base,
+      'R__reports.sql': 'CREATE OR REPLACE VIEW report_a AS SELECT id FROM items;\nCREATE OR REPLACE VIEW report_b AS SELECT label FROM items;\n',
+    };
+    await apply(url, base);
+    const past = Date.now() - 1;
+    const changed = { ...set, 'R__item_labels.sql': base['R__item_labels.sql'].replace('id, label', 'id, label, owner') };
+    const first = await apply(url, changed, { deadline: past });
+    expect([first.complete, first.repeatables.map((m) => m.version)]).toEqual([false, ['R__item_labels']]);
+    const second = await apply(url, changed, { deadline: past });
+    expect([second.complete, second.repeatables.map((m) => m.version)]).toEqual([true, ['R__reports']]);
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM report_b')).toEqual([{ n: 2 }]);
+  });
+
   test('a removed file keeps its record, shown as missing, and the run goes on without a warning', async () => {
     await apply(url, base);
     const { ['R__item_labels.sql']: _removed, ...others } = base;
