@@ -423,10 +423,15 @@ class Run {
       if (plan.resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, plan.resets).catch(() => undefined);
       throw namingTheFile(e, migration, current);
     }
+    this.done(migration, started);
+  }
+
+  /** A file applied and recorded: reported in the result and the log. */
+  private done(migration: Migration, started: number): void {
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
-    this.applied.push(applied);
+    (migration.repeatable ? this.repeatablesApplied : this.applied).push(applied);
     this.applying = undefined;
-    this.log({ event: 'migration-applied', ...applied });
+    this.log({ event: 'migration-applied', ...applied, ...(migration.repeatable ? { repeatable: true } : {}) });
   }
 
   /** At least one transaction per run, so that every invocation makes progress. */
@@ -469,10 +474,7 @@ class Run {
       if (plan.resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, plan.resets).catch(() => undefined);
       throw namingTheFile(e, migration, current);
     }
-    const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
-    this.repeatablesApplied.push(applied);
-    this.applying = undefined;
-    this.log({ event: 'migration-applied', ...applied, repeatable: true });
+    this.done(migration, started);
   }
 
   /** Ends a file's session settings (see session-settings.ts), so the next file starts as the connection opened. */
