@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import {
-  detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, planRepeatable, readMigrationStatus, selectWork as selectEngineWork,
+  detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, planRepeatable, readMigrationStatus,
+  selectWork as selectEngineWork,
 } from '../../src/engine';
 import { formatOption } from '../options';
 import { runAction } from '../run';

@@ -260,7 +260,9 @@ INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) SELECT $1::text,
  * Records a repeatable file applied again: its record gets the new checksum and time, the history
  * one more row; nothing is written unless the guard holds (no row returned).
  */
-export function rerecordStatement(key: string, name: string, checksum: string, appliedBy: string, guard: WriteGuard): { text: string; params: unknown[] } {
+export function rerecordStatement(
+  key: string, name: string, checksum: string, appliedBy: string, guard: WriteGuard,
+): { text: string; params: unknown[] } {
   const params: unknown[] = [key, name, checksum, appliedBy];
   const check = guard(params.length + 1);
   return {

@@ -138,7 +138,9 @@ export async function detectDialect(session: SqlSession): Promise<Dialect> {
  * The state of every file and record, read without taking the lock (for `status` and `plan`).
  * `parameters` are the values a run would use (a repeatable file's state depends on them).
  */
-export async function readMigrationStatus(connect: ConnectFn, migrations: ReadonlyArray<Migration>, parameters?: ParameterValues): Promise<MigrationStatus[]> {
+export async function readMigrationStatus(
+  connect: ConnectFn, migrations: ReadonlyArray<Migration>, parameters?: ParameterValues,
+): Promise<MigrationStatus[]> {
   const session = await connect();
   try {
     const tables = await inspectTables(session);

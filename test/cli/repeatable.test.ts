@@ -38,7 +38,7 @@ test('new --repeatable drafts R__name.sql; status, plan and apply know repeatabl
   const applied = await cli(['apply', '--dir', dir, '--url', url, '--param', 'owner=app']);
   expect(applied.code).toBe(0);
   expect(applied.stdout + applied.stderr).toContain('Applied 1 file and 1 repeatable file');
-  expect(await query(url, "SELECT version, kind FROM schema_migrations ORDER BY version")).toEqual([
+  expect(await query(url, 'SELECT version, kind FROM schema_migrations ORDER BY version')).toEqual([
     { version: '0001', kind: 'migration' }, { version: 'R__owned_items', kind: 'repeatable' },
   ]);
 

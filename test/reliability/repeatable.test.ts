@@ -18,7 +18,7 @@ const base = {
 
 /** The view's definition as the server keeps it. */
 const viewOf = async (url: string, view: string) => (await sql(url, `SELECT pg_get_viewdef('${view}'::regclass) AS def`))[0].def as string;
-const records = (url: string) => sql(url, "SELECT version, name, kind FROM schema_migrations ORDER BY version");
+const records = (url: string) => sql(url, 'SELECT version, name, kind FROM schema_migrations ORDER BY version');
 
 let url: string;
 beforeEach(async () => {
