@@ -101,10 +101,15 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
   });
 }
 
-/** The state of every migration file and record; reads only, creates nothing. */
-export async function migrationStatus(options: MigrationTarget): Promise<MigrationStatus[]> {
+/**
+ * The state of every migration file and record; reads only, creates nothing. `parameters` are the
+ * values apply would use: a repeatable file that uses one is `outdated` when its value changed.
+ */
+export async function migrationStatus(
+  options: MigrationTarget & { readonly parameters?: Readonly<Record<string, string>> },
+): Promise<MigrationStatus[]> {
   const migrations = loadMigrations(options.migrationsPath);
-  return readMigrationStatus(connectorFor(options).connect, migrations);
+  return readMigrationStatus(connectorFor(options).connect, migrations, options.parameters);
 }
 
 export interface AdoptHistoryOptions extends MigrationTarget {

@@ -281,7 +281,7 @@ export class DsqlMigrations extends Construct {
   public readonly migrationSetHash: string;
 
   /**
-   * How many migration files the set holds (known at synth time).
+   * How many migration files the set holds, versioned and repeatable (known at synth time).
    */
   public readonly migrationCount: number;
 

@@ -81,6 +81,28 @@ describe('DsqlDatabase', () => {
     expect(new Set([original, edited, added].map((p) => p.MigrationSetHash)).size).toBe(3);
   });
 
+  test('repeatable files are part of the set: checked at synth, counted, and any edit changes the hash', () => {
+    const files = { '0001_a.sql': 'CREATE TABLE IF NOT EXISTS a (id INT PRIMARY KEY, owner TEXT);\n' };
+    const view = "CREATE OR REPLACE VIEW mine AS SELECT id FROM a WHERE owner = '${{ owner }}';\n";
+    const build = (dir: string, parameters?: Record<string, string>) => {
+      const stack = newStack();
+      const db = new DsqlDatabase(stack, 'Db', { migrationsPath: dir, parameters });
+      return { stack, db, props: () => Object.values(Template.fromStack(stack).findResources('Custom::DsqlMigrations'))[0].Properties };
+    };
+    const without = build(migrationsDir(files)).props();
+    const withView = build(migrationsDir({ ...files, 'R__mine.sql': view }), { owner: 'app' });
+    expect(withView.db.migrations.migrationCount).toBe(2);
+    const edited = build(migrationsDir({ ...files, 'R__mine.sql': view.replace('SELECT id', 'SELECT id, owner') }), { owner: 'app' }).props();
+    expect(new Set([without, withView.props(), edited].map((p) => p.MigrationSetHash)).size).toBe(3);
+
+    const bad = build(migrationsDir({ ...files, 'R__mine.sql': view, 'R__Bad.sql': 'SELECT 1;\n' }));
+    const errors = synthErrors(bad.stack);
+    expect(errors).toEqual([
+      expect.stringContaining('R__Bad.sql:1:1 error file-name file name must be NNNN_description.sql'),
+      expect.stringContaining('R__mine.sql:1:64 error unknown-parameter placeholder ${{ owner }} has no value'),
+    ]);
+  });
+
   test('synth lists every problem of the folder at once, in the lint format, relative to the working directory', () => {
     const index = 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, a INT);\nCREATE INDEX t_a_idx ON t (a);\n';
     const dir = migrationsDir({
@@ -96,7 +118,7 @@ describe('DsqlDatabase', () => {
     expect(synthErrors(stack)).toEqual([
       `[TestStack/Db/Migrations] ${path.join(folder, '0002_bad.sql')}:2:23 error syntax-error cannot split the file into statements: unterminated string literal`,
       `[TestStack/Db/Migrations] ${path.join(folder, '0003_idx.sql')}:2:8 error index-requires-async ${lintSql('0003_idx.sql', index).find((d) => d.ruleId === 'index-requires-async')!.message}`,
-      `[TestStack/Db/Migrations] ${path.join(folder, 'init.sql')}:1:1 error file-name file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql`,
+      `[TestStack/Db/Migrations] ${path.join(folder, 'init.sql')}:1:1 error file-name file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql (or R__description.sql for a repeatable file)`,
     ]);
   });
 

@@ -276,3 +276,39 @@ describe('adoptHistory through the handler on PostgreSQL 16', () => {
     expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '3' });
   });
 });
+
+describe('repeatable files through the handler on PostgreSQL 16', () => {
+  test('reach the handler in the manifest, run after the versioned files, and run again only when their text or the values they use change', async () => {
+    const url = await freshDatabase('handler_repeatable');
+    const view = (who: string) => `CREATE OR REPLACE VIEW visible_settings AS SELECT k, v FROM settings WHERE k <> '${who}';\n`;
+    const versioned = {
+      '0001_settings.sql': 'CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT);\n',
+      '0002_seed.sql': "INSERT INTO settings VALUES ('a', '1'), ('b', '2');\n",
+    };
+    const dir = folder(0, { ...versioned, 'R__visible_settings.sql': view('${{ hidden }}') });
+    const first = synth(dir, { parameters: { hidden: 'a' } });
+    const response = await localHandlers(url, first.outdir).onEvent(cfnEvent('Create', first.properties));
+    // The attributes are about versions: the repeatable file is neither counted nor listed.
+    expect(response.Data).toMatchObject({ LatestVersion: '0002', AppliedCount: '2', AppliedThisDeployment: '0001,0002' });
+    expect(await query(url, 'SELECT k FROM visible_settings')).toEqual([{ k: 'b' }]);
+
+    const applied = async (stack: SynthesizedStack, old: SynthesizedStack) => {
+      const events: Array<Record<string, unknown>> = [];
+      const again = await localHandlers(url, stack.outdir, (e) => events.push(e as Record<string, unknown>)).onEvent(cfnEvent('Update', stack.properties, { oldProperties: old.properties }));
+      expect(again.Data).toMatchObject({ AppliedThisDeployment: '', AppliedCount: '2' });
+      return events.filter((e) => e.event === 'migration-applied').map((e) => e.version);
+    };
+    // A new value of the parameter it uses: applied again.
+    const second = synth(dir, { parameters: { hidden: 'b' } });
+    expect(await applied(second, first)).toEqual(['R__visible_settings']);
+    expect(await query(url, 'SELECT k FROM visible_settings')).toEqual([{ k: 'a' }]);
+    // A parameter it does not use: nothing runs.
+    const third = synth(dir, { parameters: { hidden: 'b', other: 'x' } });
+    expect(await applied(third, second)).toEqual([]);
+    // A new text: applied again.
+    fs.writeFileSync(path.join(dir, 'R__visible_settings.sql'), view('${{ hidden }}').replace('SELECT k, v', 'SELECT k, v, 1 AS edited'));
+    const fourth = synth(dir, { parameters: { hidden: 'b', other: 'x' } });
+    expect(await applied(fourth, third)).toEqual(['R__visible_settings']);
+    expect(await query(url, 'SELECT k, edited FROM visible_settings')).toEqual([{ k: 'a', edited: 1 }]);
+  });
+});

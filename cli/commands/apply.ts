@@ -99,10 +99,12 @@ export function registerApply(program: Command): void {
           for (const w of result.warnings) output.warn(w);
           const at = result.latestVersion ? `database at version ${result.latestVersion} (${result.appliedCount} recorded)` : 'nothing recorded';
           const ms = Date.now() - started;
+          const repeatables = result.repeatables.length > 0 ? ` and ${result.repeatables.length} repeatable file${plural(result.repeatables.length)}` : '';
+          const all = [...result.applied, ...result.repeatables];
           output.info(
-            result.applied.length === 0
+            all.length === 0
               ? `Nothing to apply; ${at}.`
-              : output.out.green(`Applied ${result.applied.length} file${plural(result.applied.length)} (${sum(result.applied)} statement${plural(sum(result.applied))}) in ${ms} ms; ${at}.`),
+              : output.out.green(`Applied ${result.applied.length} file${plural(result.applied.length)}${repeatables} (${sum(all)} statement${plural(sum(all))}) in ${ms} ms; ${at}.`),
           );
           for (const job of failedJobs) output.error(`async job ${job.jobId} ${job.status}: ${job.details}`);
         }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase } from '../../src/engine';
+import { latestVersion, looksLikeMigration, parseMigrationFileName, parseRepeatableFileName, toSnakeCase } from '../../src/engine';
 import { DRAFT_MARKER } from '../../src/lint/rules';
 import { UsageError } from '../errors';
 import { formatOption } from '../options';
@@ -17,6 +17,10 @@ const DESCRIPTION = /^[A-Za-z0-9]+(?:[\s_-]+[A-Za-z0-9]+)*$/;
  */
 export const DRAFT_LINE = `-- ${DRAFT_MARKER}: write the statements of this migration below, then delete this line.`;
 
+/** A repeatable draft's reminder: the whole file runs again after any change or failure. */
+export const REPEATABLE_LINE = '-- Applied after the versioned files, and again whole whenever its text or the parameter values it uses change: ' +
+  'every statement must be re-runnable (CREATE OR REPLACE VIEW/FUNCTION, DROP ... IF EXISTS, GRANT).';
+
 export interface NewMigration {
   readonly version: string;
   readonly name: string;
@@ -28,34 +32,49 @@ export interface NewMigration {
  * version (so `0007` is followed by `0008`, and `9999` by `10000`).
  */
 export function nextMigration(existingFileNames: ReadonlyArray<string>, description: string): NewMigration {
-  const name = toSnakeCase(description.trim());
-  if (!DESCRIPTION.test(description.trim()) || !parseMigrationFileName(`0001_${name}.sql`)) {
-    throw new UsageError(
-      `cannot make a snake_case file name of ${JSON.stringify(description)}: use words of ASCII letters and digits separated by spaces, '-' or '_' (e.g. "add users table")`,
-    );
-  }
+  const name = snakeCaseName(description);
   const versions = existingFileNames.map((f) => parseMigrationFileName(f)?.version).filter((v): v is string => v !== undefined);
   const latest = latestVersion(versions);
   const version = latest === undefined ? '0001' : (BigInt(latest) + 1n).toString().padStart(latest.length, '0');
   return { version, name, fileName: `${version}_${name}.sql` };
 }
 
+/** A repeatable file, `R__<description>.sql`: it has no version, and is applied again whenever it changes. */
+export function newRepeatable(description: string): NewMigration {
+  const name = snakeCaseName(description);
+  const fileName = `R__${name}.sql`;
+  return { version: parseRepeatableFileName(fileName)!.key, name, fileName };
+}
+
+function snakeCaseName(description: string): string {
+  const name = toSnakeCase(description.trim());
+  if (!DESCRIPTION.test(description.trim()) || !parseMigrationFileName(`0001_${name}.sql`)) {
+    throw new UsageError(
+      `cannot make a snake_case file name of ${JSON.stringify(description)}: use words of ASCII letters and digits separated by spaces, '-' or '_' (e.g. "add users table")`,
+    );
+  }
+  return name;
+}
+
 export function registerNew(program: Command): void {
   program
     .command('new')
-    .description('create the next migration file, NNNN_<description>.sql, with a header comment')
+    .description('create the next migration file, NNNN_<description>.sql (or with --repeatable R__<description>.sql), with a header comment')
     .argument('<description>', 'what the migration does, e.g. "add users table" (becomes add_users_table)')
     .option('--from <file>', 'start the file with this SQL, e.g. what drizzle-kit generate or prisma migrate diff wrote')
+    .option('--repeatable', 'create R__<description>.sql: applied after the versioned files, and again whenever its text or parameter values change (views, functions, grants)')
     .addOption(formatOption())
-    .action((description: string, options: { from?: string }, command: Command) =>
+    .action((description: string, options: { from?: string; repeatable?: boolean }, command: Command) =>
       runAction(command, (output, { dir, format }) => {
         if (options.from !== undefined && !fs.existsSync(options.from)) throw new UsageError(`--from: no such file: ${options.from}`);
         if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
         const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter(looksLikeMigration) : [];
-        const next = nextMigration(existing, description);
+        const next = options.repeatable ? newRepeatable(description) : nextMigration(existing, description);
+        if (options.repeatable && existing.includes(next.fileName)) throw new UsageError(`${path.join(dir, next.fileName)} already exists: edit it (the next deploy applies it again)`);
         const draft = options.from === undefined;
         const contents = [
-          `-- ${next.version} ${next.name.replace(/_/g, ' ')}`,
+          `-- ${options.repeatable ? 'repeatable' : next.version} ${next.name.replace(/_/g, ' ')}`,
+          ...(options.repeatable ? [REPEATABLE_LINE] : []),
           '-- Aurora DSQL runs each DDL statement in its own transaction; keep DML that must commit together in BEGIN; ... COMMIT;',
           // Without --from the file is a draft, refused by lint (draft-file) until its draft line is deleted.
           ...(draft ? [DRAFT_LINE] : []),

@@ -1,10 +1,13 @@
 import { Command } from 'commander';
-import { detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, readMigrationStatus, selectWork as selectEngineWork } from '../../src/engine';
+import {
+  detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, planRepeatable, readMigrationStatus,
+  selectWork as selectEngineWork,
+} from '../../src/engine';
 import { formatOption } from '../options';
 import { runAction } from '../run';
 import { addTargetOptions, resolveTarget, Target } from '../target';
 import { plural } from './lint';
-import { addPolicyOptions, checkedWithParameters, PolicyOptions } from './policy';
+import { addPolicyOptions, checkedWithParameters, parameterValues, PolicyOptions } from './policy';
 
 /**
  * What `apply` would do with these statuses: the runner's own decision (src/engine/selection.ts),
@@ -38,9 +41,13 @@ export function registerPlan(program: Command): void {
       const migrations = checkedWithParameters(dir, options, false, output);
       output.detail(`target: ${target.description}`);
       const dialect = await targetDialect(target);
-      const statuses = await readMigrationStatus(target.connect, migrations);
+      const statuses = await readMigrationStatus(target.connect, migrations, parameterValues(options));
       const selection = selectWork(migrations, statuses, options);
-      const planned = selection.files.map((f) => ({ ...f, ...planFile(f.migration, f.from, dialect) }));
+      const planned = selection.files.map((f) => ({
+        ...f,
+        ...(f.migration.repeatable ? planRepeatable(f.migration, dialect) : planFile(f.migration, f.from, dialect)),
+        state: statuses.find((s) => s.version === f.migration.version)?.state,
+      }));
       // Counted as apply counts them: every statement of the file from the resume point, BEGIN and COMMIT included.
       const statementCount = planned.reduce((n, f) => n + f.migration.statements.length - f.from, 0);
 
@@ -54,6 +61,7 @@ export function registerPlan(program: Command): void {
             version: f.migration.version,
             name: f.migration.name,
             fileName: f.migration.fileName,
+            ...(f.migration.repeatable ? { repeatable: true, state: f.state } : {}),
             resumeAtStatement: f.from + 1,
             transactions: f.transactions.map((t) => ({
               block: t.block,
@@ -88,7 +96,7 @@ export function registerPlan(program: Command): void {
         const last = selection.baseline[selection.baseline.length - 1].version;
         output.result(`\n-- Baseline: records ${first}..${last} (${selection.baseline.length} file${plural(selection.baseline.length)}) in schema_migrations without running them.`);
       }
-      for (const f of planned) output.result(`\n${renderFile(f.migration, f)}`);
+      for (const f of planned) output.result(`\n${renderFile(f.migration, f, f.state)}`);
     }),
   );
 }
@@ -104,9 +112,12 @@ async function targetDialect(target: Target): Promise<Dialect> {
 }
 
 /** A file's part of the plan as SQL with comments: it reads like the script that will run. */
-function renderFile(migration: Migration, plan: FilePlan): string {
+function renderFile(migration: Migration, plan: FilePlan, state: MigrationStatus['state'] | undefined): string {
   const { from, transactions, recordsAfter } = plan;
-  const lines = [`-- ${migration.fileName}${from > 0 ? `: resumes at statement ${from + 1} (statements 1-${from} were committed by an earlier run)` : ''}`];
+  const header = migration.repeatable
+    ? `: repeatable, ${state === 'outdated' ? 'changed since it was applied (text or parameter values): applied again' : 'never applied'}, whole`
+    : from > 0 ? `: resumes at statement ${from + 1} (statements 1-${from} were committed by an earlier run)` : '';
+  const lines = [`-- ${migration.fileName}${header}`];
   for (const { statement, text } of plan.replay) {
     if (text !== undefined) lines.push(`-- statement ${statement.index + 1}, line ${statement.line}: session setting made again for the resumed file`, `${text};`);
   }

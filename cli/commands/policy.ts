@@ -26,10 +26,13 @@ export function addPolicyOptions(command: Command): Command {
         'adopt a database that already holds the schema: when nothing is recorded, record the files up to <version> without running them',
       ).argParser(baselineVersion),
     )
-    .addOption(
-      new Option('--param <name=value>', 'a value for the files\' ${{ name }} placeholders (repeatable); inserted as text, never printed')
-        .argParser((value: string, previous: string[] = []) => [...previous, value]),
-    );
+    .addOption(paramOption());
+}
+
+/** `--param name=value`, for apply and plan, and for status (a repeatable file's state depends on the values it uses). */
+export function paramOption(): Option {
+  return new Option('--param <name=value>', 'a value for the files\' ${{ name }} placeholders (repeatable); inserted as text, never printed')
+    .argParser((value: string, previous: string[] = []) => [...previous, value]);
 }
 
 /**
@@ -46,7 +49,7 @@ export function checkedWithParameters(dir: string, o: PolicyOptions, lint: LintO
   return migrations;
 }
 
-function parameterValues(o: PolicyOptions): Record<string, string> {
+export function parameterValues(o: Pick<PolicyOptions, 'param'>): Record<string, string> {
   try {
     return parseParameterOptions(o.param ?? []);
   } catch (e) {

@@ -5,6 +5,7 @@ import { loadMigrationSet } from '../migration-files';
 import { formatOption } from '../options';
 import { Cell, formatTable, Style } from '../output';
 import { runAction } from '../run';
+import { paramOption, parameterValues, PolicyOptions } from './policy';
 import { addTargetOptions, resolveTarget } from '../target';
 
 /** States that make `status` exit 1: `apply` refuses to run until they are resolved (or explicitly accepted). */
@@ -19,20 +20,23 @@ const STATE_STYLE: Record<MigrationStatus['state'], Style> = {
   'out-of-order': 'red',
   'missing': 'magenta',
   'rolled-back': 'magenta',
+  'outdated': 'yellow',
 };
 
 export function registerStatus(program: Command): void {
   addTargetOptions(
     program
       .command('status')
-      .description('list every migration with its state: applied, baseline, pending, in-progress, changed, out-of-order, missing, rolled-back; exit 1 if any is changed or out-of-order')
-      .addOption(formatOption()),
-  ).action((_options: unknown, command: Command) =>
+      .description('list every migration with its state: applied, baseline, pending, in-progress, changed, out-of-order, missing, rolled-back ' +
+        '(repeatable R__ files: pending, applied, outdated, missing); exit 1 if any is changed or out-of-order')
+      .addOption(formatOption())
+      .addOption(paramOption()),
+  ).action((options: Pick<PolicyOptions, 'param'>, command: Command) =>
     runAction(command, async (output, { dir, format }) => {
       const target = resolveTarget(command);
       const migrations = loadMigrationSet(dir);
       output.detail(`target: ${target.description}`);
-      const statuses = await readMigrationStatus(target.connect, migrations);
+      const statuses = await readMigrationStatus(target.connect, migrations, parameterValues(options));
       const failing = statuses.filter((s) => FAILING_STATES.includes(s.state));
       const counts = countStates(statuses);
       if (format === 'json') {
@@ -50,6 +54,7 @@ export function registerStatus(program: Command): void {
             checksum: s.checksum ?? null,
             recordedChecksum: s.recordedChecksum ?? null,
             ...(s.statementsDone !== undefined ? { statementsDone: s.statementsDone } : {}),
+            ...(s.repeatable ? { repeatable: true } : {}),
           })),
         });
       } else {
@@ -65,7 +70,9 @@ export function registerStatus(program: Command): void {
 }
 
 function row(s: MigrationStatus): Cell[] {
-  const state = s.state === 'in-progress' && s.statementsDone !== undefined ? `in-progress (${s.statementsDone} statements done)` : s.state;
+  const state = s.state === 'in-progress' && s.statementsDone !== undefined
+    ? `in-progress (${s.statementsDone} statements done)`
+    : s.state === 'outdated' ? 'outdated (applied again by the next apply)' : s.state;
   return [s.version, s.name, { text: state, style: STATE_STYLE[s.state] }, s.appliedAt ? formatTime(s.appliedAt) : ''];
 }
 

@@ -4,7 +4,7 @@ import { ensureTables, inspectTables, MIGRATIONS_TABLE, readRecords, recordUnrun
 import { ConnectFn } from './connect';
 import { MigrationStateError } from './errors';
 import { LeaseLock } from './lock';
-import { Migration } from './migration-set';
+import { Migration, versionedOf } from './migration-set';
 import { compareVersions, isVersion, versionKey } from './naming';
 
 /**
@@ -99,7 +99,9 @@ export interface AdoptionResult {
  * history. Runs only on a database where this runner has recorded nothing yet; run again after
  * adopting, it does nothing.
  */
-export async function adoptHistory(connect: ConnectFn, migrations: ReadonlyArray<Migration>, options: AdoptOptions): Promise<AdoptionResult> {
+export async function adoptHistory(connect: ConnectFn, set: ReadonlyArray<Migration>, options: AdoptOptions): Promise<AdoptionResult> {
+  // Only versioned files are adopted: repeatable files are applied by the next run.
+  const migrations = versionedOf(set);
   const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const session = await connect();
   let lock: LeaseLock | undefined;
@@ -205,7 +207,7 @@ const unmappable = (label: string, version: string) =>
  * Flyway: one row per run of a migration (`success` false for a failed one); `BASELINE` covers
  * every version up to its own; `SCHEMA` is Flyway creating the schema; `UNDO_*` undid a version;
  * `DELETE` (Flyway 10's repair) marks a version's rows as no longer applied. Repeatable (R__)
- * migrations have no version and no counterpart here: reported, not adopted.
+ * migrations have no version: reported, not adopted (an `R__` file of the set is applied by the next run).
  */
 function flywayHistory(rows: Array<Record<string, unknown>>): ForeignHistory {
   const latest = new Map<string, Record<string, unknown>>();
@@ -216,7 +218,7 @@ function flywayHistory(rows: Array<Record<string, unknown>>): ForeignHistory {
     const type = String(row.type ?? '');
     if (type === 'SCHEMA') continue;
     if (row.version === null || row.version === undefined) {
-      warnings.push(`${String(row.script)} is a repeatable Flyway migration: not adopted (this runner has no repeatable migrations); re-create what it makes in a migration if it is still needed`);
+      warnings.push(`${String(row.script)} is a repeatable Flyway migration: not adopted; keep it as an R__ file of the same name in the migrations folder (the next run applies it) if what it makes is still needed`);
       continue;
     }
     const version = String(row.version);

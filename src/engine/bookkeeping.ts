@@ -1,4 +1,5 @@
 import { isRetryable, MigrationStateError, RetryOptions, withRetries } from './errors';
+import { isRepeatableKey } from './naming';
 import { DatabaseState, LedgerEntry, MigrationRecord } from './status';
 
 /** What the runner needs of a database connection; node-postgres' `Client` fits as it is. */
@@ -237,7 +238,7 @@ export type WriteGuard = (firstParam: number) => { readonly sql: string; readonl
  * and returns the recorded version (no row: the guard failed).
  */
 export function recordStatement(
-  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted', appliedBy: string, guard?: WriteGuard,
+  version: string, name: string, checksum: string, kind: 'migration' | 'baseline' | 'adopted' | 'repeatable', appliedBy: string, guard?: WriteGuard,
 ): { text: string; params: unknown[] } {
   const params: unknown[] = [version, name, checksum, kind, appliedBy];
   if (!guard) {
@@ -253,6 +254,22 @@ INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) VALUES ($1, $2, 
     text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) SELECT $1::text, $3::text, $5::text WHERE ${check.sql}),
 progress AS (DELETE FROM ${LEDGER_TABLE} WHERE version = $1::text AND ${check.sql})
 INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, kind) SELECT $1::text, $2::text, $3::text, $4::text WHERE ${check.sql} RETURNING version`,
+    params: [...params, ...check.params],
+  };
+}
+
+/**
+ * Records a repeatable file applied again: its record gets the new checksum and time, the history
+ * one more row; nothing is written unless the guard holds (no row returned).
+ */
+export function rerecordStatement(
+  key: string, name: string, checksum: string, appliedBy: string, guard: WriteGuard,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [key, name, checksum, appliedBy];
+  const check = guard(params.length + 1);
+  return {
+    text: `WITH history AS (INSERT INTO ${HISTORY_TABLE} (version, checksum, applied_by) SELECT $1::text, $3::text, $4::text WHERE ${check.sql})
+UPDATE ${MIGRATIONS_TABLE} SET name = $2::text, checksum = $3::text, applied_at = NOW() WHERE version = $1::text AND ${check.sql} RETURNING version`,
     params: [...params, ...check.params],
   };
 }
@@ -285,10 +302,10 @@ export async function recordUnrun(
   }
 }
 
-/** Versions a runner (by owner) recorded, in the order it recorded them. */
+/** Versions a runner (by owner) recorded, in the order it recorded them (repeatable files are not versions). */
 export async function readAppliedBy(session: SqlSession, owner: string): Promise<string[]> {
   const { rows } = await session.query(`SELECT version FROM ${HISTORY_TABLE} WHERE applied_by = $1 ORDER BY applied_at, version`, [owner]);
-  return rows.map((r) => String(r.version));
+  return rows.map((r) => String(r.version)).filter((v) => !isRepeatableKey(v));
 }
 
 export { isRetryable };

@@ -1,3 +1,4 @@
+import { isRepeatableKey } from './naming';
 import type { AppliedMigration } from './runner';
 
 /** What the runner needs to know about an error from the database or the driver. */
@@ -82,7 +83,9 @@ export class MigrationError extends Error implements RunProgress {
         (sqlState === '54000'
           ? '. DSQL limits one transaction to 3,000 rows, 10 MiB and 5 minutes: split the data change into batches (for example by primary key range), each a statement or file of its own'
           : '') +
-        '. Earlier files stay recorded. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending.',
+        (isRepeatableKey(version)
+          ? '. Earlier files stay recorded. This repeatable file is not recorded: the next run applies it again from its first statement.'
+          : '. Earlier files stay recorded. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending.'),
     );
     this.name = 'MigrationError';
   }

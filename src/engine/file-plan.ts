@@ -93,6 +93,16 @@ export function planFile(migration: Migration, from: number, dialect: Dialect): 
 }
 
 /**
+ * A repeatable file's plan: always whole, with none of the runner's notes (no progress ledger: a
+ * run that stops in it applies it again from the top next time), recorded after its last transaction.
+ */
+export function planRepeatable(migration: Migration, dialect: Dialect): FilePlan {
+  const plan = planFile(migration, 0, dialect);
+  const transactions = plan.transactions.map((t): FileTransaction => ({ ...t, kind: 'alone', intentBefore: false, recordsFile: false, ledgerInside: false }));
+  return { ...plan, transactions, recordsAfter: true };
+}
+
+/**
  * At most this many lone DML statements share a transaction: DSQL limits a transaction to 3,000
  * changed rows and 10 MiB (docs/dsql-facts.md §2), and a group it refuses is sent again one by one.
  */

@@ -16,18 +16,19 @@ export { LeaseLostError } from './lock';
 // A migration set: files read, parsed and checked.
 export { decodeSqlFile, readMigrationFolder } from './migration-folder';
 export type { MigrationFolder } from './migration-folder';
-export { formatProblem, loadMigrations, migrationSetHash, MigrationValidationError, normalizeSql, parseMigrations } from './migration-set';
+export { formatProblem, loadMigrations, migrationSetHash, MigrationValidationError, normalizeSql, parseMigrations, versionedOf } from './migration-set';
 export type { Migration, MigrationProblem, MigrationSource } from './migration-set';
 export { buildManifest, handlerMemoryNeeded, readManifest } from './manifest';
 export type { MigrationManifest } from './manifest';
-export { compareVersions, isVersion, latestVersion, looksLikeMigration, parseMigrationFileName, toSnakeCase, versionKey } from './naming';
-export type { MigrationFileName } from './naming';
+export { compareVersions, isRepeatableKey, isVersion, latestVersion, looksLikeMigration, parseMigrationFileName, parseRepeatableFileName, toSnakeCase, versionKey } from './naming';
+export type { MigrationFileName, RepeatableFileName } from './naming';
+export { appliedChecksum, REPEATABLE_KIND } from './repeatable';
 
 // Decisions the runner makes, exposed so `plan` and `status` print the same ones.
 export { computeStatus } from './status';
 export type { DatabaseState, MigrationState, MigrationStatus } from './status';
 export { selectWork } from './selection';
-export { planFile } from './file-plan';
+export { planFile, planRepeatable } from './file-plan';
 export type { FilePlan } from './file-plan';
 export { translateForPostgres } from './dialect';
 export type { Dialect } from './dialect';

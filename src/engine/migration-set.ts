@@ -2,12 +2,13 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { lineIndex } from './lines';
 import { readMigrationFolder } from './migration-folder';
-import { compareVersions, looksLikeMigration, parseMigrationFileName, versionKey } from './naming';
+import { compareVersions, looksLikeMigration, parseMigrationFileName, parseRepeatableFileName, versionKey } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
 import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
 
 /** One migration file, read and split. */
 export interface Migration {
+  /** The version as written (`0001`); for a repeatable file, its record key (`R__active_users`). */
   readonly version: string;
   readonly name: string;
   readonly fileName: string;
@@ -18,6 +19,8 @@ export interface Migration {
   readonly statements: SqlStatement[];
   /** The statements grouped into the transactions they run in. */
   readonly units: TransactionUnit[];
+  /** An `R__description.sql` file: applied after the versioned files, again whenever it changes (see repeatable.ts). */
+  readonly repeatable?: boolean;
 }
 
 /** One problem found in a migrations folder, with the file and, where it applies, the line. */
@@ -83,22 +86,26 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
   for (const source of sources) {
     const { fileName } = source;
     if (!looksLikeMigration(fileName)) continue;
-    const parsed = parseMigrationFileName(fileName);
+    const repeatable = parseRepeatableFileName(fileName);
+    const parsed = repeatable ? { version: repeatable.key, name: repeatable.name, repeatable: true } : parseMigrationFileName(fileName);
     if (!parsed) {
       problems.push({
         fileName,
         rule: 'file-name',
-        message: 'file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql',
+        message: 'file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql ' +
+          '(or R__description.sql for a repeatable file)',
       });
       continue;
     }
-    const key = versionKey(parsed.version);
-    const other = byNumber.get(key);
-    if (other) {
-      problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
-      continue;
+    if (!repeatable) {
+      const key = versionKey(parsed.version);
+      const other = byNumber.get(key);
+      if (other) {
+        problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
+        continue;
+      }
+      byNumber.set(key, fileName);
     }
-    byNumber.set(key, fileName);
     // Run as written: a literal spanning lines keeps its CRLF, as psql sends it. Only the checksum
     // normalises line endings.
     const sql = stripBom(source.sql);
@@ -138,7 +145,18 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
   // In file order, as a folder lists them (the sort is stable: a file's problems keep their order).
   problems.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   if (problems.length > 0) throw new MigrationValidationError(directory, problems);
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+  return inRunOrder(migrations);
+}
+
+/** Versioned files by version, then repeatable files by name: the order a run applies them in. */
+function inRunOrder(migrations: Migration[]): Migration[] {
+  const repeatables = migrations.filter((m) => m.repeatable).sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return [...versionedOf(migrations).sort((a, b) => compareVersions(a.version, b.version)), ...repeatables];
+}
+
+/** The versioned files of a set: what versions, baselines and ordering are about. */
+export function versionedOf<T extends Pick<Migration, 'repeatable'>>(migrations: ReadonlyArray<T>): T[] {
+  return migrations.filter((m) => !m.repeatable);
 }
 
 /** Reads a migrations folder (see `readMigrationFolder` for which files are migrations) and validates it. */

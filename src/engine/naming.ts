@@ -15,8 +15,33 @@ export function parseMigrationFileName(fileName: string): MigrationFileName | un
 }
 
 /**
+ * `R__description.sql`: a repeatable file (Flyway's convention), applied after the versioned files
+ * and again whenever its checksum changes. Its record in `schema_migrations` is keyed by the file
+ * name without `.sql`, which no version (digits only) can equal.
+ */
+const REPEATABLE_FILE = /^(R__([a-z0-9]+(?:_[a-z0-9]+)*))\.sql$/;
+
+export interface RepeatableFileName {
+  /** The record key, e.g. `R__active_users`. */
+  readonly key: string;
+  /** The snake_case description, e.g. `active_users`. */
+  readonly name: string;
+}
+
+/** Parses a repeatable file name, or returns undefined when it does not follow `R__description.sql`. */
+export function parseRepeatableFileName(fileName: string): RepeatableFileName | undefined {
+  const m = REPEATABLE_FILE.exec(fileName);
+  return m ? { key: m[1], name: m[2] } : undefined;
+}
+
+/** Whether a record key (the `version` column) names a repeatable file rather than a version. */
+export function isRepeatableKey(key: string): boolean {
+  return key.startsWith('R__');
+}
+
+/**
  * Whether a folder entry is meant to be a migration: any name ending in `.sql` (which must then be
- * `NNNN_description.sql`). Everything else is left alone: README.md, .gitkeep, editor and backup
+ * `NNNN_description.sql` or `R__description.sql`). Everything else is left alone: README.md, .gitkeep, editor and backup
  * copies such as `0001_x.sql.bak`, `0001_x.sql~` or `.0001_x.sql.swp`.
  */
 export function looksLikeMigration(fileName: string): boolean {

@@ -1,16 +1,17 @@
 import { createHash, randomBytes } from 'crypto';
 import * as os from 'os';
 import { AsyncObject, asyncObjectOf, findJobOf, forgetJobs, JobProblem, judgeJobs, objectKey } from './async-jobs';
-import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, SqlSession, StoredState, WriteGuard } from './bookkeeping';
+import { ensureTables, inspectTables, JOBS_TABLE, LEDGER_TABLE, MIGRATIONS_TABLE, readRecords, readState, recordStatement, recordUnrun, rerecordStatement, SqlSession, StoredState, WriteGuard } from './bookkeeping';
 import { ConnectFn, reconnect } from './connect';
 import { Dialect } from './dialect';
 import { isAlreadyDone, isConnectionLost, isRetryable, MigrationError, MigrationStateError, RetryOptions, withProgress, withRetries } from './errors';
-import { FileTransaction, oneByOne, planFile } from './file-plan';
+import { FileTransaction, oneByOne, planFile, planRepeatable } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
-import { Migration, normalizeSql } from './migration-set';
+import { Migration, normalizeSql, versionedOf } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
+import { appliedChecksum, isCurrent, isRepeatableRecord, REPEATABLE_KIND } from './repeatable';
 import { baselineApplies, selectWork } from './selection';
 import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
@@ -99,11 +100,13 @@ export interface AppliedMigration {
 
 export interface RunResult {
   readonly dialect: Dialect;
-  /** Files applied by this run, in order. */
+  /** Versioned files applied by this run, in order. */
   readonly applied: AppliedMigration[];
+  /** Repeatable files applied (first or again) by this run, in order; `version` is the file's key, `R__description`. */
+  readonly repeatables: AppliedMigration[];
   /** Highest version recorded in `schema_migrations` after the run ('' when none). */
   readonly latestVersion: string;
-  /** Rows in `schema_migrations` after the run. */
+  /** Versioned files recorded in `schema_migrations` after the run (repeatable files' records are not counted). */
   readonly appliedCount: number;
   /** DSQL async job ids started by this run (CREATE INDEX ASYNC, ALTER TABLE ASYNC). */
   readonly asyncJobs: string[];
@@ -131,17 +134,22 @@ export async function detectDialect(session: SqlSession): Promise<Dialect> {
   return Number(rows[0]?.n) > 0 ? 'dsql' : 'postgresql';
 }
 
-/** The state of every file and record, read without taking the lock (for `status` and `plan`). */
-export async function readMigrationStatus(connect: ConnectFn, migrations: ReadonlyArray<Migration>): Promise<MigrationStatus[]> {
+/**
+ * The state of every file and record, read without taking the lock (for `status` and `plan`).
+ * `parameters` are the values a run would use (a repeatable file's state depends on them).
+ */
+export async function readMigrationStatus(
+  connect: ConnectFn, migrations: ReadonlyArray<Migration>, parameters?: ParameterValues,
+): Promise<MigrationStatus[]> {
   const session = await connect();
   try {
     const tables = await inspectTables(session);
     if (!tables.complete) {
       // Nothing has run yet (or an older version created only some tables): read what there is.
       const records = tables.has(MIGRATIONS_TABLE) ? await readRecords(session) : new Map();
-      return computeStatus(migrations, { records, ledger: new Map(), everApplied: new Set() });
+      return computeStatus(migrations, { records, ledger: new Map(), everApplied: new Set() }, parameters);
     }
-    return computeStatus(migrations, await readState(session));
+    return computeStatus(migrations, await readState(session), parameters);
   } finally {
     await session.end().catch(() => undefined);
   }
@@ -165,6 +173,9 @@ class Run {
   private readonly log: (event: RunnerEvent) => void;
   private readonly owner: string;
   private readonly applied: AppliedMigration[] = [];
+  private readonly repeatablesApplied: AppliedMigration[] = [];
+  /** Each repeatable file's applied checksum under this run's parameter values (see repeatable.ts). */
+  private readonly repeatableChecksums: ReadonlyMap<string, string>;
   /** The file being applied, named by the error of a run that fails in it. */
   private applying: Migration | undefined;
   private readonly asyncJobs: string[] = [];
@@ -187,6 +198,7 @@ class Run {
   constructor(private readonly connect: ConnectFn, private readonly migrations: ReadonlyArray<Migration>, private readonly options: RunOptions) {
     this.log = options.log ?? (() => undefined);
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.repeatableChecksums = new Map(migrations.filter((m) => m.repeatable).map((m) => [m.version, appliedChecksum(m, options.parameters)]));
   }
 
   public async execute(): Promise<RunResult> {
@@ -273,7 +285,10 @@ class Run {
     if (this.needsBaseline(state)) state = await this.baseline(session);
     this.ledger = new Map(state.ledger);
     try {
-      for (const migration of this.work(state)) await this.applyFile(session, migration);
+      for (const migration of this.work(state)) {
+        if (migration.repeatable) await this.applyRepeatable(session, migration, state.records.has(migration.version));
+        else await this.applyFile(session, migration);
+      }
     } catch (e) {
       if (!(e instanceof DeadlineReached)) throw e;
       this.stoppedByDeadline = true;
@@ -291,11 +306,12 @@ class Run {
     if (state.ledger.size === 0 && state.records.size === this.migrations.length) {
       const unchanged = this.migrations.every((m) => {
         const record = state.records.get(m.version);
+        if (m.repeatable) return isCurrent(record, this.repeatableChecksums.get(m.version)!);
         return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
       });
       if (unchanged) return [];
     }
-    const selection = selectWork(this.migrations, computeStatus(this.migrations, state), this.options);
+    const selection = selectWork(this.migrations, computeStatus(this.migrations, state, this.options.parameters), this.options);
     for (const notice of selection.notices) {
       if (notice.event === 'database-ahead') this.databaseAhead = true;
       if (this.warnings.includes(notice.message)) continue;
@@ -313,7 +329,7 @@ class Run {
   /** Records the files up to the baseline version without running them (DML only, in batches). */
   private async baseline(session: SqlSession): Promise<StoredState> {
     const upTo = this.options.baselineVersion!;
-    const files = this.migrations.filter((m) => compareVersions(m.version, upTo) <= 0);
+    const files = versionedOf(this.migrations).filter((m) => compareVersions(m.version, upTo) <= 0);
     await recordUnrun(session, files, 'baseline', this.owner, (s) => this.lock!.confirm(s), this.retryOptions());
     this.log({ event: 'baseline', version: upTo, recorded: files.length });
     return readState(session);
@@ -341,12 +357,13 @@ class Run {
   }
 
   private finish(state: DatabaseState): RunResult {
-    const recorded = [...state.records.keys()];
+    const recorded = [...state.records.values()].filter((r) => !isRepeatableRecord(r)).map((r) => r.version);
     const known = new Set(this.migrations.map((m) => versionKey(m.version)));
     const latest = latestVersion(recorded) ?? '';
     const result: RunResult = {
       dialect: this.dialect!,
       applied: this.applied,
+      repeatables: this.repeatablesApplied,
       latestVersion: latest,
       appliedCount: recorded.length,
       asyncJobs: this.asyncJobs,
@@ -387,8 +404,7 @@ class Run {
       for (const [i, transaction] of plan.transactions.entries()) {
         current = transaction.statements[0].statement;
         await this.checkpoint();
-        // At least one transaction per run, so that every invocation makes progress.
-        if (this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline) {
+        if (this.deadlinePassed()) {
           // Idempotent statements leave no ledger entry; note how far this file got, or the next
           // run would start it over and, with the same budget, never get further.
           const note = () => this.asRunner(session, () => this.writeLedger(session, migration, current.index, null));
@@ -409,10 +425,58 @@ class Run {
       if (plan.resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, plan.resets).catch(() => undefined);
       throw namingTheFile(e, migration, current);
     }
+    this.done(migration, started);
+  }
+
+  /** A file applied and recorded: reported in the result and the log. */
+  private done(migration: Migration, started: number): void {
     const applied = { version: migration.version, name: migration.name, statements: migration.statements.length, durationMs: Date.now() - started };
-    this.applied.push(applied);
+    (migration.repeatable ? this.repeatablesApplied : this.applied).push(applied);
     this.applying = undefined;
-    this.log({ event: 'migration-applied', ...applied });
+    this.log({ event: 'migration-applied', ...applied, ...(migration.repeatable ? { repeatable: true } : {}) });
+  }
+
+  /** At least one transaction per run, so that every invocation makes progress. */
+  private deadlinePassed(): boolean {
+    return this.options.deadline !== undefined && this.unitsRun > 0 && Date.now() >= this.options.deadline;
+  }
+
+  /**
+   * Applies a repeatable file whole, each transaction as a versioned file's (one DDL per
+   * transaction, retries), without the progress ledger: a run that stops in it records nothing, and
+   * the next run applies the whole file again (so it must be re-runnable). Recorded last, with its
+   * applied checksum, only while the lease is held. The deadline is checked before the file only:
+   * stopped between its statements, a file would start over in every invocation and never end.
+   */
+  private async applyRepeatable(session: SqlSession, migration: Migration, recorded: boolean): Promise<void> {
+    if (this.deadlinePassed()) throw new DeadlineReached();
+    const started = Date.now();
+    this.applying = migration;
+    const plan = planRepeatable(migration, this.dialect!);
+    let current: PlannedStatement | undefined;
+    try {
+      for (const transaction of plan.transactions) {
+        current = transaction.statements[0].statement;
+        await this.checkpoint();
+        await this.runAlone(session, migration, transaction, null);
+        this.unitsRun++;
+      }
+      await this.resetSettings(session, plan.resets);
+      await this.checkpoint();
+      const checksum = this.repeatableChecksums.get(migration.version)!;
+      const write = (guard: WriteGuard) => recorded
+        ? rerecordStatement(migration.version, migration.name, checksum, this.owner, guard)
+        : recordStatement(migration.version, migration.name, checksum, REPEATABLE_KIND, this.owner, guard);
+      await withRetries(() => this.asRunner(session, async () => {
+        const record = write((first) => this.lock!.condition(first));
+        const { rows } = await session.query(record.text, record.params);
+        if (rows.length === 0) this.lock!.takenOver();
+      }), this.retryOptions());
+    } catch (e) {
+      if (plan.resets.length > 0 && !isConnectionLost(e)) await this.resetSettings(session, plan.resets).catch(() => undefined);
+      throw namingTheFile(e, migration, current);
+    }
+    this.done(migration, started);
   }
 
   /** Ends a file's session settings (see session-settings.ts), so the next file starts as the connection opened. */

@@ -1,5 +1,5 @@
 import { MigrationStateError } from './errors';
-import { Migration } from './migration-set';
+import { Migration, versionedOf } from './migration-set';
 import { compareVersions, isVersion } from './naming';
 import { MigrationStatus } from './status';
 
@@ -23,7 +23,10 @@ export interface SelectionNotice {
 export interface WorkSelection {
   /** Files to record as a baseline without running them. */
   readonly baseline: Migration[];
-  /** Files to apply, in order, each from its first statement not known to be committed. */
+  /**
+   * Files to apply, in order, each from its first statement not known to be committed: the
+   * versioned files, then the repeatable files that are pending or outdated (always whole).
+   */
   readonly files: Array<{ readonly migration: Migration; readonly from: number }>;
   readonly notices: SelectionNotice[];
 }
@@ -34,10 +37,17 @@ const RECORDED = new Set(['applied', 'baseline', 'changed', 'missing']);
  * What a run applies, given every file's state: the one decision shared by the runner and the
  * CLI's `plan`. Missing and rolled-back files are reported; a database ahead of the set (a stack
  * rollback) gets nothing; changed and out-of-order files stop the run unless the policy accepts them.
+ * Repeatable files come after the versioned ones; a baseline never records them.
  */
 export function selectWork(
-  migrations: ReadonlyArray<Migration>, statuses: ReadonlyArray<MigrationStatus>, policy: SelectionPolicy = {},
+  all: ReadonlyArray<Migration>, allStatuses: ReadonlyArray<MigrationStatus>, policy: SelectionPolicy = {},
 ): WorkSelection {
+  const migrations = versionedOf(all);
+  const statuses = versionedOf(allStatuses);
+  const byKey = new Map(all.map((m) => [m.version, m]));
+  const repeatables = allStatuses
+    .filter((s) => s.repeatable && (s.state === 'pending' || s.state === 'outdated'))
+    .map((s) => ({ migration: byKey.get(s.version)!, from: 0 }));
   const notices: SelectionNotice[] = [];
   const problems: string[] = [];
   for (const s of statuses) {
@@ -72,7 +82,7 @@ export function selectWork(
     const upTo = policy.baselineVersion!;
     return {
       baseline: migrations.filter((m) => compareVersions(m.version, upTo) <= 0),
-      files: migrations.filter((m) => compareVersions(m.version, upTo) > 0).map((migration) => ({ migration, from: 0 })),
+      files: [...migrations.filter((m) => compareVersions(m.version, upTo) > 0).map((migration) => ({ migration, from: 0 })), ...repeatables],
       notices,
     };
   }
@@ -91,7 +101,7 @@ export function selectWork(
     }
   }
   if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
-  return { baseline: [], files, notices };
+  return { baseline: [], files: [...files, ...repeatables], notices };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { Migration } from './migration-set';
+import { Migration, versionedOf } from './migration-set';
 import { compareVersions, isVersion, latestVersion, versionKey } from './naming';
+import { ParameterValues } from './parameters';
+import { isRepeatableRecord, repeatableStatuses } from './repeatable';
 
 /**
  * The state of one migration, comparing the files with the database (as Flyway's info service does):
@@ -10,9 +12,10 @@ import { compareVersions, isVersion, latestVersion, versionKey } from './naming'
  * - `in-progress`: some statements committed, the file not yet recorded (DSQL commits DDL one by one);
  * - `changed`: recorded, but the file's checksum differs from the recorded one;
  * - `missing`: recorded, with no file in the set;
- * - `rolled-back`: applied once, its record deleted later (a "forward rollback"); never re-applied silently.
+ * - `rolled-back`: applied once, its record deleted later (a "forward rollback"); never re-applied silently;
+ * - `outdated`: a repeatable file whose text or parameter values changed since it was applied (see repeatable.ts).
  */
-export type MigrationState = 'applied' | 'baseline' | 'pending' | 'out-of-order' | 'in-progress' | 'changed' | 'missing' | 'rolled-back';
+export type MigrationState = 'applied' | 'baseline' | 'pending' | 'out-of-order' | 'in-progress' | 'changed' | 'missing' | 'rolled-back' | 'outdated';
 
 export interface MigrationRecord {
   readonly version: string;
@@ -51,18 +54,23 @@ export interface MigrationStatus {
   readonly appliedAt?: string | null;
   /** For `in-progress`: statements known to be committed. */
   readonly statementsDone?: number;
+  /** A repeatable file (or record): `version` is its key, `R__description`. */
+  readonly repeatable?: boolean;
 }
 
 /**
- * Every file and every record, in version order, with its state. A file and a record match by
- * version number, so a record `0001` is the file `00001_x.sql` (renamed, never applied twice).
+ * Every file and every record, in version order, then the repeatable files in name order, with
+ * their state. A file and a record match by version number, so a record `0001` is the file
+ * `00001_x.sql` (renamed, never applied twice). `parameters` are the values a run would use: a
+ * repeatable file's state depends on the values it uses.
  */
-export function computeStatus(migrations: ReadonlyArray<Migration>, db: DatabaseState): MigrationStatus[] {
-  const latestRecorded = latestVersion(db.records.keys());
-  const records = new Map([...db.records.values()].map((r) => [versionKey(r.version), r]));
+export function computeStatus(migrations: ReadonlyArray<Migration>, db: DatabaseState, parameters?: ParameterValues): MigrationStatus[] {
+  const versioned = [...db.records.values()].filter((r) => !isRepeatableRecord(r));
+  const latestRecorded = latestVersion(versioned.map((r) => r.version));
+  const records = new Map(versioned.map((r) => [versionKey(r.version), r]));
   const result: MigrationStatus[] = [];
   const files = new Set<string>();
-  for (const m of migrations) {
+  for (const m of versionedOf(migrations)) {
     files.add(versionKey(m.version));
     const record = db.records.get(m.version) ?? records.get(versionKey(m.version));
     const base = { version: m.version, name: m.name, fileName: m.fileName, checksum: m.checksum };
@@ -78,12 +86,12 @@ export function computeStatus(migrations: ReadonlyArray<Migration>, db: Database
     else if (latestRecorded !== undefined && compareVersions(m.version, latestRecorded) < 0) result.push({ ...base, state: 'out-of-order' });
     else result.push({ ...base, state: 'pending' });
   }
-  for (const record of db.records.values()) {
+  for (const record of versioned) {
     if (!files.has(versionKey(record.version))) {
       result.push({ version: record.version, name: record.name, state: 'missing', recordedChecksum: record.checksum, appliedAt: record.appliedAt });
     }
   }
   const byVersion = (a: MigrationStatus, b: MigrationStatus) =>
     isVersion(a.version) && isVersion(b.version) ? compareVersions(a.version, b.version) : a.version.localeCompare(b.version);
-  return result.sort(byVersion);
+  return [...result.sort(byVersion), ...repeatableStatuses(migrations.filter((m) => m.repeatable), db.records, parameters)];
 }

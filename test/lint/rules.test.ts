@@ -9,7 +9,8 @@ import { rulesMarkdown } from '../../src/lint/rules-doc';
  * Per rule: statements it must flag, and near misses it must leave alone. Every rule of the
  * catalogue needs an entry, so a new rule cannot land untested.
  */
-const CASES: Record<string, { flagged: string[]; clean: string[] }> = {
+/** Cases are linted as `t.sql`, or as `fileName` for a rule about one kind of file. */
+const CASES: Record<string, { flagged: string[]; clean: string[]; fileName?: string }> = {
   'index-requires-async': {
     flagged: ['CREATE INDEX idx ON t (c);', 'CREATE UNIQUE INDEX IF NOT EXISTS idx ON t (c);'],
     clean: ['CREATE INDEX ASYNC IF NOT EXISTS idx ON t (c);', 'CREATE UNIQUE INDEX ASYNC idx ON t (c) INCLUDE (d) NULLS NOT DISTINCT;'],
@@ -228,6 +229,28 @@ const CASES: Record<string, { flagged: string[]; clean: string[] }> = {
     flagged: ['DROP TABLE t;', 'DROP INDEX i;', 'ALTER TABLE t DROP COLUMN c;'],
     clean: ['DROP TABLE IF EXISTS t;', 'ALTER TABLE t DROP COLUMN IF EXISTS c;'],
   },
+  'repeatable-not-rerunnable': {
+    fileName: 'R__views.sql',
+    flagged: [
+      'CREATE VIEW v AS SELECT 1;',
+      'CREATE FUNCTION f() RETURNS INT LANGUAGE SQL AS $$ SELECT 1 $$;',
+      'DROP VIEW IF EXISTS other; CREATE VIEW v AS SELECT 1;',
+      'CREATE TABLE t (id INT PRIMARY KEY);',
+      'CREATE INDEX ASYNC i ON t (c);',
+      'INSERT INTO t VALUES (1);',
+      'CREATE ROLE app;',
+    ],
+    clean: [
+      'CREATE OR REPLACE VIEW v AS SELECT 1;',
+      'DROP VIEW IF EXISTS s.v; CREATE VIEW S.v AS SELECT 1;',
+      'CREATE OR REPLACE FUNCTION f() RETURNS INT LANGUAGE SQL AS $$ SELECT 1 $$;',
+      'DROP ROLE IF EXISTS app; CREATE ROLE app;',
+      'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);',
+      'CREATE INDEX ASYNC IF NOT EXISTS i ON t (c);',
+      'INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING;',
+      'GRANT SELECT ON v TO app;',
+    ],
+  },
   'draft-file': {
     flagged: ['-- 0002 add orders\n-- dsql-migrations: draft: write the statements of this migration below, then delete this line.\n', '-- dsql-migrations: draft\nCREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);'],
     clean: ['-- This is an empty migration.', '-- 0002 add orders\nCREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);'],
@@ -238,7 +261,7 @@ const CASES: Record<string, { flagged: string[]; clean: string[] }> = {
   },
 };
 
-const ruleIds = (sql: string) => lintSql('t.sql', sql).map((d) => d.ruleId);
+const ruleIds = (sql: string, fileName = 't.sql') => lintSql(fileName, sql).map((d) => d.ruleId);
 
 test('every rule of the catalogue has flagged and clean cases', () => {
   expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
@@ -247,13 +270,18 @@ test('every rule of the catalogue has flagged and clean cases', () => {
   }
 });
 
-describe.each(Object.entries(CASES))('%s', (id, { flagged, clean }) => {
+describe.each(Object.entries(CASES))('%s', (id, { flagged, clean, fileName }) => {
   test.each(flagged)('flags %s', (sql) => {
-    expect(ruleIds(sql)).toContain(id);
+    expect(ruleIds(sql, fileName)).toContain(id);
   });
   test.each(clean)('leaves %s alone', (sql) => {
-    expect(ruleIds(sql)).not.toContain(id);
+    expect(ruleIds(sql, fileName)).not.toContain(id);
   });
+});
+
+test('repeatable-not-rerunnable looks at repeatable files only', () => {
+  expect(ruleIds('CREATE VIEW v AS SELECT 1;', '0001_views.sql')).not.toContain('repeatable-not-rerunnable');
+  expect(ruleIds('INSERT INTO t VALUES (1);', 'migrations/R__seed.sql')).toContain('repeatable-not-rerunnable');
 });
 
 test('docs/lint-rules.md is the one generated from the rule values (npx projen docs:lint-rules)', () => {
