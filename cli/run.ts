@@ -39,7 +39,7 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
     output.error(`invalid migrations in ${e.directory} (dsql-migrations lint shows every finding):`);
     for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
     // Only a lint finding can be changed with --rule or skipped with --no-lint; the loader's stand.
-    if (commandName === 'apply' && e.problems.some((p) => RULES_BY_ID.has(p.rule) && !LOADER_RULE_IDS.has(p.rule))) {
+    if ((commandName === 'apply' || commandName === 'plan') && e.problems.some((p) => RULES_BY_ID.has(p.rule) && !LOADER_RULE_IDS.has(p.rule))) {
       output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
     }
   } else {

@@ -1,7 +1,7 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
 
 const asRoot = process.getuid?.() === 0;
 const modules = path.join(__dirname, '..', 'node_modules');

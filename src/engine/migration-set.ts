@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import { lineIndex } from './lines';
 import { readMigrationFolder } from './migration-folder';
 import { compareVersions, looksLikeMigration, parseMigrationFileName, versionKey } from './naming';
-import { LOADER_RULES } from './problem-rules';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
+import { LOADER_RULES } from './problem-rules';
 import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
 
 /** One migration file, read and split. */

