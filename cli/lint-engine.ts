@@ -3,7 +3,7 @@
  * loader (names, duplicate versions, empty files), merged into one list of diagnostics.
  */
 import * as path from 'path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
 import { checkMigrations, formatDiagnostic as formatCheckDiagnostic, MigrationDiagnostic } from '../src/check';
 import { MigrationFolder } from '../src/engine';
@@ -11,6 +11,27 @@ import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from
 
 /** A diagnostic of src/check.ts with `file`: the file as the user would open it (folder and name). */
 export type Diagnostic = Omit<MigrationDiagnostic, 'fileName'> & { readonly file: string };
+
+export function ruleOption(): Option {
+  return new Option('--rule <id=severity>', 'raise, lower or turn off a rule: <rule-id>=error|warning|off (repeatable)').argParser(parseRuleOption);
+}
+
+/** `--no-lint` of a command that lints before it reads the database (`plan`, `apply`). */
+export function noLintOption(command: string): Option {
+  return new Option('--no-lint', `${command} files that have lint errors (by default ${command} refuses them, as cdk synth does)`);
+}
+
+/** The values of `--no-lint` and `--rule`. */
+export interface LintGateOptions {
+  /** false with --no-lint. */
+  readonly lint: boolean;
+  readonly rule?: Record<string, RuleSetting>;
+}
+
+/** The lint `plan` and `apply` run before anything else, as cdk synth does; false with --no-lint. */
+export function gateLintOptions(o: LintGateOptions): LintOptions | false {
+  return o.lint ? lintOptions(o.rule) : false;
+}
 
 /** `--rule id=error|warning|off`, repeatable: the same overrides `DsqlMigrations` takes at synth. */
 export function parseRuleOption(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {

@@ -5,7 +5,7 @@ import { formatProblem } from './migration-files';
 import { CommonOptions } from './options';
 import { Output } from './output';
 import { ConnectionError } from './target';
-import { MigrationError, MigrationStateError, MigrationValidationError } from '../src/engine';
+import { LOADER_RULE_IDS, MigrationError, MigrationStateError, MigrationValidationError } from '../src/engine';
 import { RULES_BY_ID } from '../src/lint';
 
 /**
@@ -38,7 +38,8 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
   } else if (e instanceof MigrationValidationError) {
     output.error(`invalid migrations in ${e.directory} (dsql-migrations lint shows every finding):`);
     for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
-    if (commandName === 'apply' && e.problems.some((p) => RULES_BY_ID.has(p.rule))) {
+    // Only a lint finding can be changed with --rule or skipped with --no-lint; the loader's stand.
+    if ((commandName === 'apply' || commandName === 'plan') && e.problems.some((p) => RULES_BY_ID.has(p.rule) && !LOADER_RULE_IDS.has(p.rule))) {
       output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
     }
   } else {

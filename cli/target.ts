@@ -26,24 +26,21 @@ export const TARGET_ENV = {
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 30;
 
-/** Adds the target options to a command; `resolveTarget` reads them. */
-export function addTargetOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--url <url>', `PostgreSQL connection URL (or ${TARGET_ENV.fallbackUrl}); DSQL-only syntax is translated`).env(TARGET_ENV.url))
-    .addOption(new Option('--endpoint <host>', 'Aurora DSQL cluster endpoint, <cluster-id>.dsql.<region>.on.aws').env(TARGET_ENV.endpoint))
-    .addOption(new Option('--region <region>', 'AWS region of the DSQL cluster (default: from the endpoint, else AWS_REGION)'))
-    .addOption(new Option('--user <role>', 'DSQL database role; admin signs a DbConnectAdmin token, others DbConnect').env(TARGET_ENV.user).default('admin'))
-    .addOption(
-      new Option('--connect-timeout <seconds>', 'give up on a server that does not answer within this time')
-        .env(TARGET_ENV.connectTimeout)
-        .argParser(parseSeconds)
-        .default(DEFAULT_CONNECT_TIMEOUT_SECONDS),
-    )
-    .addOption(
-      new Option('--dialect <dialect>', 'treat the server as DSQL (a local DSQL emulator speaking PostgreSQL) or PostgreSQL (default: DSQL for --endpoint, else detected)')
-        .choices(['dsql', 'postgresql'])
-        .env(TARGET_ENV.dialect),
-    );
+/** The target options (cli/options.ts adds them to the commands that connect); `resolveTarget` reads them. */
+export function targetOptions(): Option[] {
+  return [
+    new Option('--url <url>', `PostgreSQL connection URL (or ${TARGET_ENV.fallbackUrl}); DSQL-only syntax is translated`).env(TARGET_ENV.url),
+    new Option('--endpoint <host>', 'Aurora DSQL cluster endpoint, <cluster-id>.dsql.<region>.on.aws').env(TARGET_ENV.endpoint),
+    new Option('--region <region>', 'AWS region of the DSQL cluster (default: from the endpoint, else AWS_REGION)'),
+    new Option('--user <role>', 'DSQL database role; admin signs a DbConnectAdmin token, others DbConnect').env(TARGET_ENV.user).default('admin'),
+    new Option('--connect-timeout <seconds>', 'give up on a server that does not answer within this time')
+      .env(TARGET_ENV.connectTimeout)
+      .argParser(parseSeconds)
+      .default(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+    new Option('--dialect <dialect>', 'treat the server as DSQL (a local DSQL emulator speaking PostgreSQL) or PostgreSQL (default: DSQL for --endpoint, else detected)')
+      .choices(['dsql', 'postgresql'])
+      .env(TARGET_ENV.dialect),
+  ];
 }
 
 function parseSeconds(value: string): number {

@@ -4,8 +4,8 @@
  * list of diagnostics in one format.
  */
 import * as path from 'path';
-import { Migration, MigrationFolder, MigrationValidationError, parseMigrations, unknownParameterMessage, unknownParameters } from './engine';
-import { lintMigrations, LintOptions } from './lint';
+import { LOADER_RULES, Migration, MigrationFolder, MigrationValidationError, parseMigrations, unknownParameterMessage, unknownParameters } from './engine';
+import { lintMigrations, LintOptions, RULES_BY_ID } from './lint';
 
 export interface MigrationDiagnostic {
   /** The file's name in its folder. */
@@ -26,9 +26,6 @@ export interface MigrationCheck {
   /** Ordered by file, line and column. */
   readonly diagnostics: MigrationDiagnostic[];
 }
-
-/** Loader rules that the SQL lint checks itself, under its own id: reported once, by the lint. */
-const COVERED_BY_LINT: Record<string, string> = { 'syntax': 'syntax-error', 'transaction-block': 'transaction-block' };
 
 /**
  * Checks a folder's sources (and the entries refused while reading it). `lint: false` runs only
@@ -52,14 +49,15 @@ export function checkMigrations(folder: MigrationFolder, lint: LintOptions | fal
   }
   const reported = new Set(lintDiagnostics.map((d) => `${d.fileName}\0${d.ruleId}`));
   const setDiagnostics: MigrationDiagnostic[] = problems
-    .filter((p) => !reported.has(`${p.fileName}\0${COVERED_BY_LINT[p.rule] ?? ''}`))
+    // A loader rule the lint checks too (same id) is reported once, by the lint.
+    .filter((p) => !(RULES_BY_ID.has(p.rule) && reported.has(`${p.fileName}\0${p.rule}`)))
     .map((p) => ({ fileName: p.fileName, line: p.line ?? 1, column: p.column ?? 1, ruleId: p.rule, severity: 'error', message: p.message, fixable: false }));
   const parameterDiagnostics: MigrationDiagnostic[] = parameters === undefined ? [] : sources.flatMap((s) =>
     unknownParameters(s.sql, parameters).map((u) => ({
       fileName: s.fileName,
       line: u.line,
       column: u.column,
-      ruleId: 'unknown-parameter',
+      ruleId: LOADER_RULES.unknownParameter,
       severity: 'error' as const,
       message: unknownParameterMessage(u.name),
       fixable: false,

@@ -53,6 +53,35 @@ describe('a version is its number', () => {
     expect(status.map((s) => [s.fileName, s.state])).toEqual([['00001_seed.sql', 'applied'], ['0002_more.sql', 'applied']]);
   });
 
+  test('a half-applied 0001_x.sql renamed to 00001_x.sql resumes after its committed statements', async () => {
+    const url = await freshDatabase('renamed_half');
+    // Statement 1 commits (and cannot run twice: no IF NOT EXISTS); statement 2 fails.
+    const dir = writeMigrations(tempDir('renamed-half'), { '0001_x.sql': 'CREATE TABLE halves (n INT);\nINSERT INTO no_such_table VALUES (1);\n' });
+    await expect(applyMigrationSet(postgresConnector(url), loadMigrations(dir))).rejects.toThrow(/no_such_table/);
+    fs.rmSync(path.join(dir, '0001_x.sql'));
+    fs.writeFileSync(path.join(dir, '00001_x.sql'), 'CREATE TABLE halves (n INT);\nINSERT INTO halves VALUES (1);\n');
+    const before = await migrationStatus({ migrationsPath: dir, connectionString: url });
+    expect(before.map((s) => [s.fileName, s.state])).toEqual([['00001_x.sql', 'in-progress']]);
+    const events: RunnerEvent[] = [];
+    const result = await applyMigrationSet(postgresConnector(url), loadMigrations(dir), { log: (e) => events.push(e) });
+    expect(result.applied.map((a) => a.version)).toEqual(['00001']);
+    expect(events.filter((e) => e.event === 'resume')).toMatchObject([{ version: '00001' }]);
+    expect(await queryRows(url, 'SELECT n FROM halves')).toEqual([{ n: 1 }]);
+    expect(await queryRows(url, 'SELECT version FROM schema_migrations_progress')).toEqual([]);
+    const after = await migrationStatus({ migrationsPath: dir, connectionString: url });
+    expect(after.map((s) => [s.fileName, s.state])).toEqual([['00001_x.sql', 'applied']]);
+  });
+
+  test('a file whose record was deleted stays rolled-back when renamed to the same number', async () => {
+    const url = await freshDatabase('renamed_rolled_back');
+    const dir = writeMigrations(tempDir('renamed-rolled-back'), { '0001_x.sql': 'CREATE TABLE IF NOT EXISTS r (n INT);\n' });
+    await applyMigrationSet(postgresConnector(url), loadMigrations(dir));
+    await queryRows(url, "DELETE FROM schema_migrations WHERE version = '0001'");
+    fs.renameSync(path.join(dir, '0001_x.sql'), path.join(dir, '00001_x.sql'));
+    const status = await migrationStatus({ migrationsPath: dir, connectionString: url });
+    expect(status.map((s) => [s.fileName, s.state])).toEqual([['00001_x.sql', 'rolled-back']]);
+  });
+
   test('a folder holding both 0001 and 00001 is refused, naming both files', () => {
     const dir = writeMigrations(tempDir('both'), { '0001_seed.sql': 'SELECT 1;', '00001_seed.sql': 'SELECT 1;' });
     expect(() => loadMigrations(dir)).toThrow(/0001_seed\.sql:1:1 error duplicate-version version 0001 is also used by 00001_seed\.sql/);

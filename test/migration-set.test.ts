@@ -64,7 +64,7 @@ describe('parseMigrations validation', () => {
       { fileName: '00001_same_number.sql', rule: 'duplicate-version', line: undefined },
       { fileName: '0002-bad-name.sql', rule: 'file-name', line: undefined },
       { fileName: '0003_empty.sql', rule: 'empty-file', line: undefined },
-      { fileName: '0004_unterminated.sql', rule: 'syntax', line: 2 },
+      { fileName: '0004_unterminated.sql', rule: 'syntax-error', line: 2 },
       { fileName: '0005_open_block.sql', rule: 'transaction-block', line: 2 },
       { fileName: '001_too_short.sql', rule: 'file-name', line: undefined },
     ]);
@@ -72,7 +72,7 @@ describe('parseMigrations validation', () => {
 
   test('error message names file, line and rule, in the lint format', () => {
     expect(() => parseMigrations([{ fileName: '0001_x.sql', sql: 'SELECT 1;\nSELECT $$ open;' }], 'migrations')).toThrow(
-      /0001_x\.sql:2:8 error syntax unterminated dollar-quoted string \$\$/,
+      /0001_x\.sql:2:8 error syntax-error unterminated dollar-quoted string \$\$/,
     );
   });
 

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { ADOPT_SOURCES, adoptHistory, AdoptSource } from '../../src/engine';
 import { loadMigrationSet } from '../migration-files';
-import { formatOption } from '../options';
+import { withOptions } from '../options';
 import { runAction } from '../run';
-import { addTargetOptions, resolveTarget } from '../target';
+import { resolveTarget } from '../target';
 import { plural } from './lint';
 
 interface AdoptCommandOptions {
@@ -13,14 +13,14 @@ interface AdoptCommandOptions {
 }
 
 export function registerAdopt(program: Command): void {
-  addTargetOptions(
+  withOptions(
     program
       .command('adopt')
       .description("record the files another tool applied (its history table) as applied, without running them; never alters that tool's table")
       .addOption(new Option('--from <tool>', 'the tool whose history to adopt').choices(Object.keys(ADOPT_SOURCES)).makeOptionMandatory())
       .addOption(new Option('--table <name>', "that tool's history table, name or schema.name (default: the tool's own; golang-migrate's and dbmate's must be renamed first)"))
-      .addOption(new Option('--dry-run', 'check and show what would be recorded; write nothing'))
-      .addOption(formatOption()),
+      .addOption(new Option('--dry-run', 'check and show what would be recorded; write nothing')),
+    'format', 'target',
   ).action((options: AdoptCommandOptions, command: Command) =>
     runAction(command, async (output, { dir, format }) => {
       const target = resolveTarget(command);

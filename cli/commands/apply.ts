@@ -1,43 +1,36 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AppliedMigration, applyMigrationSet, MigrationError, readAsyncJobs, RunInterruptedError, RunnerEvent, RunProgress, RunResult } from '../../src/engine';
-import { RuleSetting } from '../../src/lint';
 import { ReportedFailure } from '../errors';
-import { lintOptions } from '../lint-engine';
-import { formatOption } from '../options';
+import { gateLintOptions, LintGateOptions } from '../lint-engine';
+import { withOptions } from '../options';
 import { Output } from '../output';
 import { describeError, reportMigrationError, runAction } from '../run';
-import { addTargetOptions, resolveTarget, Target } from '../target';
-import { plural, ruleOption } from './lint';
-import { addPolicyOptions, checkedWithParameters, PolicyOptions, runOptions, strictOption } from './policy';
+import { resolveTarget, Target } from '../target';
+import { plural } from './lint';
+import { checkedWithParameters, PolicyOptions, runOptions, strictOption } from './policy';
 
-interface ApplyOptions extends PolicyOptions {
+interface ApplyOptions extends PolicyOptions, LintGateOptions {
   /** false with --no-wait. */
   readonly wait: boolean;
   readonly waitTimeout: number;
-  /** false with --no-lint. */
-  readonly lint: boolean;
-  readonly rule?: Record<string, RuleSetting>;
 }
 
 export function registerApply(program: Command): void {
-  addPolicyOptions(
-    addTargetOptions(
-      program
-        .command('apply')
-        .description('apply the pending migrations in order, one line per file; on DSQL, wait for the index builds they start')
-        .addOption(formatOption()),
-    ),
+  withOptions(
+    program
+      .command('apply')
+      .description('apply the pending migrations in order, one line per file; on DSQL, wait for the index builds they start'),
+    'format', 'target', 'policy',
+    strictOption(),
+    new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'),
+    new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber),
+    'lint',
   )
-    .addOption(strictOption())
-    .addOption(new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'))
-    .addOption(new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber))
-    .addOption(new Option('--no-lint', 'apply files that have lint errors (by default apply refuses them, as cdk synth does)'))
-    .addOption(ruleOption())
     .action((options: ApplyOptions, command: Command) =>
       runAction(command, async (output, { dir, format }) => {
         const target = resolveTarget(command);
         // The rules cdk synth applies: a file that synth would refuse is not applied here either.
-        const migrations = checkedWithParameters(dir, options, options.lint ? lintOptions(options.rule) : false, output);
+        const migrations = checkedWithParameters(dir, options, gateLintOptions(options), output);
         output.detail(`target: ${target.description}`);
         const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
         let appliedSoFar = 0;

@@ -8,11 +8,11 @@ import { ReportedFailure, UsageError } from '../errors';
 import { scratchDatabasesOn, VerifyReport, verifyFixes } from '../fix-verify';
 import { Diagnostic, fixSource, lintOptions } from '../lint-engine';
 import { readMigrationSources } from '../migration-files';
-import { formatOption } from '../options';
+import { withOptions } from '../options';
 import { Output } from '../output';
 import { runAction } from '../run';
 import { maskConnectionString, TARGET_ENV } from '../target';
-import { colourDiagnostic, plural, ruleOption } from './lint';
+import { colourDiagnostic, plural } from './lint';
 
 interface FixOptions {
   readonly write?: boolean;
@@ -23,16 +23,17 @@ interface FixOptions {
 }
 
 export function registerFix(program: Command): void {
-  program
-    .command('fix')
-    .description('rewrite what the lint rules know how to fix; without --write, print a unified diff and exit 1 if a file would change')
-    .argument('<path>', 'a migration file, or a folder of them')
-    .option('-w, --write', 'write the fixed files in place')
-    .option('--include-warnings', 'also apply the fixes of warning-level rules (IF [NOT] EXISTS, JSONB to JSON)')
-    .option('--verify', 'apply the original and the fixed files to scratch databases on a PostgreSQL server (--url) in DSQL-strict mode, and fail when a fixed file fails where its original applied')
-    .addOption(new Option('--url <url>', 'PostgreSQL server for --verify (needs CREATEDB); scratch databases are created and dropped').env(TARGET_ENV.url))
-    .addOption(formatOption())
-    .addOption(ruleOption())
+  withOptions(
+    program
+      .command('fix')
+      .description('rewrite what the lint rules know how to fix; without --write, print a unified diff and exit 1 if a file would change')
+      .argument('<path>', 'a migration file, or a folder of them')
+      .option('-w, --write', 'write the fixed files in place')
+      .option('--include-warnings', 'also apply the fixes of warning-level rules (IF [NOT] EXISTS, JSONB to JSON)')
+      .option('--verify', 'apply the original and the fixed files to scratch databases on a PostgreSQL server (--url) in DSQL-strict mode, and fail when a fixed file fails where its original applied')
+      .addOption(new Option('--url <url>', 'PostgreSQL server for --verify (needs CREATEDB); scratch databases are created and dropped').env(TARGET_ENV.url)),
+    'format', 'rule',
+  )
     .addHelpText('after', '\nFix files before they are applied anywhere: a changed file no longer matches the checksum recorded when it was applied.')
     .action((target: string, options: FixOptions, command: Command) =>
       runAction(command, async (output, { format }) => {

@@ -3,11 +3,12 @@ import {
   detectDialect, Dialect, FilePlan, Migration, MigrationStateError, MigrationStatus, planFile, planRepeatable, readMigrationStatus,
   selectWork as selectEngineWork,
 } from '../../src/engine';
-import { formatOption } from '../options';
+import { gateLintOptions, LintGateOptions } from '../lint-engine';
+import { withOptions } from '../options';
 import { runAction } from '../run';
-import { addTargetOptions, resolveTarget, Target } from '../target';
+import { resolveTarget, Target } from '../target';
 import { plural } from './lint';
-import { addPolicyOptions, checkedWithParameters, parameterValues, PolicyOptions } from './policy';
+import { checkedWithParameters, parameterValues, PolicyOptions } from './policy';
 
 /**
  * What `apply` would do with these statuses: the runner's own decision (src/engine/selection.ts),
@@ -28,17 +29,16 @@ export function selectWork(migrations: ReadonlyArray<Migration>, statuses: Reado
 }
 
 export function registerPlan(program: Command): void {
-  addPolicyOptions(
-    addTargetOptions(
-      program
-        .command('plan')
-        .description('show the statements apply would run, in order, with their transaction boundaries; runs nothing and writes nothing')
-        .addOption(formatOption()),
-    ),
-  ).action((options: PolicyOptions, command: Command) =>
+  withOptions(
+    program
+      .command('plan')
+      .description('show the statements apply would run, in order, with their transaction boundaries; runs nothing and writes nothing'),
+    'format', 'target', 'policy', 'lint',
+  ).action((options: PolicyOptions & LintGateOptions, command: Command) =>
     runAction(command, async (output, { dir, format }) => {
       const target = resolveTarget(command);
-      const migrations = checkedWithParameters(dir, options, false, output);
+      // What apply would refuse, plan refuses: the same lint, rules and exit code.
+      const migrations = checkedWithParameters(dir, options, gateLintOptions(options), output);
       output.detail(`target: ${target.description}`);
       const dialect = await targetDialect(target);
       const statuses = await readMigrationStatus(target.connect, migrations, parameterValues(options));

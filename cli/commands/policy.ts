@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { checkedMigrations } from '../../src/check';
 import { isVersion, Migration, parseParameterOptions, RunOptions, unusedParameterMessage, unusedParameters } from '../../src/engine';
 import { LintOptions } from '../../src/lint';
@@ -16,17 +16,17 @@ export interface PolicyOptions {
   readonly param?: string[];
 }
 
-export function addPolicyOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--accept-changed', 'accept files changed after they were applied (warn instead of failing)'))
-    .addOption(new Option('--out-of-order', 'apply files older than the newest applied version that were never applied'))
-    .addOption(
-      new Option(
-        '--baseline <version>',
-        'adopt a database that already holds the schema: when nothing is recorded, record the files up to <version> without running them',
-      ).argParser(baselineVersion),
-    )
-    .addOption(paramOption());
+/** The policy options (cli/options.ts adds them to `plan` and `apply`); `runOptions` and `selectWork` read them. */
+export function policyOptions(): Option[] {
+  return [
+    new Option('--accept-changed', 'accept files changed after they were applied (warn instead of failing)'),
+    new Option('--out-of-order', 'apply files older than the newest applied version that were never applied'),
+    new Option(
+      '--baseline <version>',
+      'adopt a database that already holds the schema: when nothing is recorded, record the files up to <version> without running them',
+    ).argParser(baselineVersion),
+    paramOption(),
+  ];
 }
 
 /** `--param name=value`, for apply and plan, and for status (a repeatable file's state depends on the values it uses). */

@@ -2,11 +2,11 @@ import { Command } from 'commander';
 import { MigrationStatus, readMigrationStatus } from '../../src/engine';
 import { ReportedFailure } from '../errors';
 import { loadMigrationSet } from '../migration-files';
-import { formatOption } from '../options';
+import { withOptions } from '../options';
 import { Cell, formatTable, Style } from '../output';
 import { runAction } from '../run';
+import { resolveTarget } from '../target';
 import { paramOption, parameterValues, PolicyOptions } from './policy';
-import { addTargetOptions, resolveTarget } from '../target';
 
 /** States that make `status` exit 1: `apply` refuses to run until they are resolved (or explicitly accepted). */
 export const FAILING_STATES: ReadonlyArray<MigrationStatus['state']> = ['changed', 'out-of-order'];
@@ -24,13 +24,12 @@ const STATE_STYLE: Record<MigrationStatus['state'], Style> = {
 };
 
 export function registerStatus(program: Command): void {
-  addTargetOptions(
+  withOptions(
     program
       .command('status')
       .description('list every migration with its state: applied, baseline, pending, in-progress, changed, out-of-order, missing, rolled-back ' +
-        '(repeatable R__ files: pending, applied, outdated, missing); exit 1 if any is changed or out-of-order')
-      .addOption(formatOption())
-      .addOption(paramOption()),
+        '(repeatable R__ files: pending, applied, outdated, missing); exit 1 if any is changed or out-of-order'),
+    'format', 'target', paramOption(),
   ).action((options: Pick<PolicyOptions, 'param'>, command: Command) =>
     runAction(command, async (output, { dir, format }) => {
       const target = resolveTarget(command);

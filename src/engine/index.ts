@@ -18,6 +18,8 @@ export { decodeSqlFile, readMigrationFolder } from './migration-folder';
 export type { MigrationFolder } from './migration-folder';
 export { formatProblem, loadMigrations, migrationSetHash, MigrationValidationError, normalizeSql, parseMigrations, versionedOf } from './migration-set';
 export type { Migration, MigrationProblem, MigrationSource } from './migration-set';
+export { LOADER_RULE_IDS, LOADER_RULES } from './problem-rules';
+export type { LoaderRuleId } from './problem-rules';
 export { buildManifest, handlerMemoryNeeded, readManifest } from './manifest';
 export type { MigrationManifest } from './manifest';
 export { compareVersions, isRepeatableKey, isVersion, latestVersion, looksLikeMigration, parseMigrationFileName, parseRepeatableFileName, toSnakeCase, versionKey } from './naming';

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { lineIndex } from './lines';
 import type { MigrationProblem, MigrationSource } from './migration-set';
 import { looksLikeMigration } from './naming';
+import { LOADER_RULES } from './problem-rules';
 
 /** A folder's migration files as text, and what was refused while reading them. */
 export interface MigrationFolder {
@@ -24,7 +25,7 @@ export function readMigrationFolder(directory: string): MigrationFolder {
     const file = path.join(directory, fileName);
     const refusal = notARegularFile(file);
     if (refusal) {
-      problems.push({ fileName, rule: 'not-a-file', message: refusal });
+      problems.push({ fileName, rule: LOADER_RULES.notAFile, message: refusal });
       continue;
     }
     const decoded = decodeSqlFile(fileName, fs.readFileSync(file));
@@ -67,7 +68,7 @@ export function decodeSqlFile(fileName: string, bytes: Buffer): { sql: string } 
     if (bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) continue;
     const { line, column } = lineIndex(sql)(at);
     const hex = `0x${bytes[offset].toString(16).padStart(2, '0')}`;
-    return { problem: { fileName, line, column, rule: 'encoding', message: `invalid UTF-8 at byte offset ${offset} (${hex}); save the file as UTF-8` } };
+    return { problem: { fileName, line, column, rule: LOADER_RULES.encoding, message: `invalid UTF-8 at byte offset ${offset} (${hex}); save the file as UTF-8` } };
   }
   return { sql };
 }

@@ -4,6 +4,7 @@ import { lineIndex } from './lines';
 import { readMigrationFolder } from './migration-folder';
 import { compareVersions, looksLikeMigration, parseMigrationFileName, parseRepeatableFileName, versionKey } from './naming';
 import { planTransactions, TransactionShapeError, TransactionUnit } from './plan';
+import { LOADER_RULES } from './problem-rules';
 import { splitStatements, SplitResult, SqlStatement, SqlSyntaxError } from './splitter';
 
 /** One migration file, read and split. */
@@ -91,7 +92,7 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
     if (!parsed) {
       problems.push({
         fileName,
-        rule: 'file-name',
+        rule: LOADER_RULES.fileName,
         message: 'file name must be NNNN_description.sql: a zero-padded version of at least 4 digits, a snake_case description, and .sql ' +
           '(or R__description.sql for a repeatable file)',
       });
@@ -101,7 +102,7 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       const key = versionKey(parsed.version);
       const other = byNumber.get(key);
       if (other) {
-        problems.push({ fileName, rule: 'duplicate-version', message: `version ${parsed.version} is also used by ${other}` });
+        problems.push({ fileName, rule: LOADER_RULES.duplicateVersion, message: `version ${parsed.version} is also used by ${other}` });
         continue;
       }
       byNumber.set(key, fileName);
@@ -112,7 +113,7 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
     const nul = sql.indexOf('\0');
     if (nul >= 0) {
       // PostgreSQL's protocol cannot carry it: the server would reject the message, not the statement.
-      problems.push({ fileName, ...lineIndex(sql)(nul), rule: 'nul-byte', message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
+      problems.push({ fileName, ...lineIndex(sql)(nul), rule: LOADER_RULES.nulByte, message: 'the file contains a NUL character, which PostgreSQL cannot receive' });
       continue;
     }
     let split: SplitResult;
@@ -120,14 +121,14 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       split = splitStatements(sql);
     } catch (e) {
       if (!(e instanceof SqlSyntaxError)) throw e;
-      problems.push({ fileName, line: e.line, column: e.column, rule: 'syntax', message: e.reason });
+      problems.push({ fileName, line: e.line, column: e.column, rule: LOADER_RULES.syntax, message: e.reason });
       continue;
     }
     // A file of comments only is a deliberate no-op (Prisma writes "-- This is an empty migration.");
     // a blank file is more likely a mistake.
     const statements: SqlStatement[] = split.statements;
     if (statements.length === 0 && split.comments.length === 0) {
-      problems.push({ fileName, rule: 'empty-file', message: 'file contains no SQL statements (a comment saying why makes it a deliberate no-op)' });
+      problems.push({ fileName, rule: LOADER_RULES.emptyFile, message: 'file contains no SQL statements (a comment saying why makes it a deliberate no-op)' });
       continue;
     }
     let units: TransactionUnit[];
@@ -135,7 +136,7 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       units = planTransactions(statements);
     } catch (e) {
       if (!(e instanceof TransactionShapeError)) throw e;
-      problems.push({ fileName, line: e.line, column: e.column, rule: 'transaction-block', message: e.message });
+      problems.push({ fileName, line: e.line, column: e.column, rule: LOADER_RULES.transactionBlock, message: e.message });
       continue;
     }
     // One object per statement: the planned ones stand in for the splitter's (half the memory).

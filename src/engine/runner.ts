@@ -192,7 +192,7 @@ class Run {
   /** A file of this session ran `SET ROLE` (or alike) that has not been reset yet. */
   private roleChanged = false;
   private dialect: Dialect | undefined;
-  /** Ledger rows as this run knows them (read at start, then kept in step with its own writes). */
+  /** Ledger rows as this run knows them (read at start, then kept in step with its own writes), by `versionKey`. */
   private ledger = new Map<string, LedgerEntry>();
 
   constructor(private readonly connect: ConnectFn, private readonly migrations: ReadonlyArray<Migration>, private readonly options: RunOptions) {
@@ -283,7 +283,7 @@ class Run {
     // Another runner may have applied files while this one waited.
     state = await readState(session);
     if (this.needsBaseline(state)) state = await this.baseline(session);
-    this.ledger = new Map(state.ledger);
+    this.ledger = new Map([...state.ledger.values()].map((e) => [versionKey(e.version), e]));
     try {
       for (const migration of this.work(state)) {
         if (migration.repeatable) await this.applyRepeatable(session, migration, state.records.has(migration.version));
@@ -342,15 +342,15 @@ class Run {
    * validates again) the object.
    */
   private async conclude(session: SqlSession, state: StoredState): Promise<RunResult> {
-    const byVersion = new Map(this.migrations.map((m) => [m.version, m]));
-    const kept = state.jobs.filter((j) => byVersion.has(j.version));
+    const byVersion = new Map(this.migrations.map((m) => [versionKey(m.version), m]));
+    const kept = state.jobs.filter((j) => byVersion.has(versionKey(j.version)));
     if (kept.length > 0) {
       const verdict = await judgeJobs(session, kept, this.dialect === 'dsql');
       if (verdict.settled.length > 0) await withRetries(() => forgetJobs(session, verdict.settled), this.retryOptions());
       this.pendingJobs = verdict.pending;
       // A run stopped by its deadline has later files (maybe the fix) to come; a stack rollback must not fail.
       if (verdict.failed.length > 0 && !this.stoppedByDeadline && !this.databaseAhead) {
-        throw new MigrationStateError(verdict.failed.map((f) => describeFailedJob(f, byVersion.get(f.version)!)).join('\n'));
+        throw new MigrationStateError(verdict.failed.map((f) => describeFailedJob(f, byVersion.get(versionKey(f.version))!)).join('\n'));
       }
     }
     return this.finish(state);
@@ -381,7 +381,7 @@ class Run {
   private async applyFile(session: SqlSession, migration: Migration): Promise<void> {
     const started = Date.now();
     this.applying = migration;
-    const entry = this.ledger.get(migration.version);
+    const entry = this.ledger.get(versionKey(migration.version));
     let from = 0;
     let uncertain: number | null = null;
     if (entry) {
@@ -392,6 +392,9 @@ class Run {
             'Restore them as they were; only statements after the committed ones may be edited.',
         );
       }
+      // Renamed since it stopped (0001_x.sql to 00001_x.sql, the same version): the row takes the
+      // file's spelling, which the later ledger writes and the record use.
+      if (entry.version !== migration.version) await this.respellLedger(session, entry, migration.version);
       from = entry.nextStatement;
       uncertain = entry.uncertainStatement;
       this.log({ event: 'resume', version: migration.version, fromStatement: from + 1 });
@@ -502,7 +505,7 @@ class Run {
   private async record(session: SqlSession, migration: Migration): Promise<void> {
     const record = recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner);
     await withRetries(() => this.asRunner(session, () => session.query(record.text, record.params)), this.retryOptions());
-    this.ledger.delete(migration.version);
+    this.ledger.delete(versionKey(migration.version));
   }
 
   /** A DSQL refusal for size (54000) rolled the whole group back: its statements go one transaction each. */
@@ -543,7 +546,7 @@ class Run {
         }),
       this.retryOptions(),
     );
-    if (transaction.recordsFile) this.ledger.delete(migration.version);
+    if (transaction.recordsFile) this.ledger.delete(versionKey(migration.version));
     await this.recordJobs(session, migration, jobs);
   }
 
@@ -636,7 +639,7 @@ class Run {
     const check = guard?.(params.length + 1);
     const condition = check ? ` AND ${check.sql}` : '';
     if (check) params.push(...check.params);
-    if (this.ledger.has(migration.version)) {
+    if (this.ledger.has(versionKey(migration.version))) {
       const { rows } = await session.query(
         `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1${condition} RETURNING version`,
         params,
@@ -655,7 +658,14 @@ class Run {
     } else {
       await session.query(`INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) VALUES ($1, $2, $3, $4)`, params);
     }
-    this.ledger.set(migration.version, { version: migration.version, nextStatement: next, prefixHash: hash, uncertainStatement: uncertain });
+    const { version } = migration;
+    this.ledger.set(versionKey(version), { version, nextStatement: next, prefixHash: hash, uncertainStatement: uncertain });
+  }
+
+  private async respellLedger(session: SqlSession, entry: LedgerEntry, version: string): Promise<void> {
+    const rename = () => session.query(`UPDATE ${LEDGER_TABLE} SET version = $1, updated_at = NOW() WHERE version = $2`, [version, entry.version]);
+    await withRetries(() => this.asRunner(session, rename), this.retryOptions());
+    this.ledger.set(versionKey(version), { ...entry, version });
   }
 
   private async inTransaction(session: SqlSession, work: () => Promise<void>): Promise<void> {

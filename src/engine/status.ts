@@ -60,19 +60,23 @@ export interface MigrationStatus {
 
 /**
  * Every file and every record, in version order, then the repeatable files in name order, with
- * their state. A file and a record match by version number, so a record `0001` is the file
- * `00001_x.sql` (renamed, never applied twice). `parameters` are the values a run would use: a
- * repeatable file's state depends on the values it uses.
+ * their state. A file matches its record, its ledger row and its history by version number
+ * (`versionKey`), so a record `0001` is the file `00001_x.sql` (renamed: never applied twice,
+ * resumed where it stopped). `parameters` are the values a run would use: a repeatable file's
+ * state depends on the values it uses.
  */
 export function computeStatus(migrations: ReadonlyArray<Migration>, db: DatabaseState, parameters?: ParameterValues): MigrationStatus[] {
   const versioned = [...db.records.values()].filter((r) => !isRepeatableRecord(r));
   const latestRecorded = latestVersion(versioned.map((r) => r.version));
   const records = new Map(versioned.map((r) => [versionKey(r.version), r]));
+  const ledgers = new Map([...db.ledger.values()].map((l) => [versionKey(l.version), l]));
+  const everApplied = new Set([...db.everApplied].map(versionKey));
   const result: MigrationStatus[] = [];
   const files = new Set<string>();
   for (const m of versionedOf(migrations)) {
-    files.add(versionKey(m.version));
-    const record = db.records.get(m.version) ?? records.get(versionKey(m.version));
+    const key = versionKey(m.version);
+    files.add(key);
+    const record = db.records.get(m.version) ?? records.get(key);
     const base = { version: m.version, name: m.name, fileName: m.fileName, checksum: m.checksum };
     if (record) {
       const changed = record.checksum !== null && record.checksum !== m.checksum;
@@ -80,9 +84,9 @@ export function computeStatus(migrations: ReadonlyArray<Migration>, db: Database
       result.push({ ...base, state, recordedChecksum: record.checksum, appliedAt: record.appliedAt });
       continue;
     }
-    const ledger = db.ledger.get(m.version);
+    const ledger = ledgers.get(key);
     if (ledger) result.push({ ...base, state: 'in-progress', statementsDone: ledger.nextStatement });
-    else if (db.everApplied.has(m.version)) result.push({ ...base, state: 'rolled-back' });
+    else if (everApplied.has(key)) result.push({ ...base, state: 'rolled-back' });
     else if (latestRecorded !== undefined && compareVersions(m.version, latestRecorded) < 0) result.push({ ...base, state: 'out-of-order' });
     else result.push({ ...base, state: 'pending' });
   }

@@ -3,7 +3,9 @@
  * times out, and libpq's PG* variables keep the password out of the command line.
  */
 import * as net from 'net';
-import { maskConnectionString } from '../../cli/target';
+import { Option } from 'commander';
+import { createProgram } from '../../cli/program';
+import { maskConnectionString, targetOptions } from '../../cli/target';
 import { freshDatabase } from '../support/database';
 import { cli, EXAMPLE_MIGRATIONS, requireBundles } from './support/cli';
 
@@ -45,6 +47,43 @@ describe('no form of a URL prints a secret', () => {
     expect([1, 2]).toContain(r.code);
     expect(r.stderr).toMatch(/error: /);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+});
+
+/** The commands that connect, each with what it needs besides a target. */
+const CONNECTING: ReadonlyArray<[string, string[]]> = [['status', []], ['plan', []], ['apply', []], ['adopt', ['--from', 'flyway']]];
+
+describe('every command that connects takes the same connection options', () => {
+  const spec = (o: Option) => ({ flags: o.flags, description: o.description, env: o.envVar, default: o.defaultValue, choices: o.argChoices });
+  const targetFlags = targetOptions().map((o) => o.long);
+
+  test('status, plan, apply and adopt list them alike; no other command has one', () => {
+    const program = createProgram();
+    const withTarget = program.commands.filter((c) => c.options.some((o) => targetFlags.includes(o.long) && o.long !== '--url'));
+    expect(withTarget.map((c) => c.name()).sort()).toEqual(CONNECTING.map(([name]) => name).sort());
+    for (const command of withTarget) {
+      const options = command.options.filter((o) => targetFlags.includes(o.long));
+      expect(options.map(spec)).toEqual(targetOptions().map(spec));
+    }
+  });
+
+  test.each(CONNECTING)('%s: a bad --endpoint or --dialect is a usage error; --connect-timeout and --dialect reach the connection', async (command, extra) => {
+    const args = [command, ...extra, '--dir', EXAMPLE_MIGRATIONS];
+    expect((await cli([...args, '--endpoint', 'not a host'])).code).toBe(2);
+    expect((await cli([...args, '--url', 'postgres://a@b/c', '--dialect', 'mysql'])).code).toBe(2);
+    // Accepts connections and never answers.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const r = await cli([...args, '--url', `postgres://app:${SECRET}@127.0.0.1:${port}/app`, '--connect-timeout', '1', '--dialect', 'postgresql']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot connect to postgres://app:****@127.0.0.1:${port}/app: no answer within 1 s (--connect-timeout)`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -144,15 +144,18 @@ describe('a failing statement', () => {
   test('an invalid migration set stops status, plan and apply before connecting: exit 1', async () => {
     const dir = writeMigrations(tempDir('cli-invalid'), { '0001_a.sql': "SELECT 'unterminated;\n" });
     // Port 1: nothing listens there, so reaching the database would fail differently.
-    for (const command of ['status', 'plan', 'apply --no-lint']) {
+    // Without the lint, the loader finds it, under the lint's rule id.
+    for (const command of ['status', 'plan --no-lint', 'apply --no-lint']) {
       const r = await cli([...command.split(' '), '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax unterminated string literal`);
+      expect(r.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax-error unterminated string literal`);
     }
-    // apply lints first, as cdk synth does: the lint names the same place.
-    const linted = await cli(['apply', '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
-    expect(linted.code).toBe(1);
-    expect(linted.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax-error cannot split the file into statements: unterminated string literal`);
+    // plan and apply lint first, as cdk synth does: the lint names the same place.
+    for (const command of ['plan', 'apply']) {
+      const linted = await cli([command, '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db']);
+      expect(linted.code).toBe(1);
+      expect(linted.stderr).toContain(`${path.join(dir, '0001_a.sql')}:1:8 error syntax-error cannot split the file into statements: unterminated string literal`);
+    }
     const json = await cli(['apply', '--dir', dir, '--url', 'postgres://u:p@127.0.0.1:1/db', '--format', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -160,6 +163,38 @@ describe('a failing statement', () => {
       ok: false,
       error: { kind: 'validation', problems: [{ fileName: '0001_a.sql', line: 1, column: 8, rule: 'syntax-error' }] },
     });
+  });
+});
+
+describe('plan refuses what apply refuses', () => {
+  // A file the loader accepts and the lint refuses (TRUNCATE does not run on DSQL).
+  const files = { '0001_a.sql': 'CREATE TABLE t (id INT PRIMARY KEY);\n', '0002_b.sql': 'TRUNCATE t;\n' };
+  const nowhere = 'postgres://u:p@127.0.0.1:1/db';
+
+  test('a lint error: plan fails before connecting, with apply\'s lines and exit code, in text and JSON', async () => {
+    const dir = writeMigrations(tempDir('cli-plan-lint'), files);
+    const plan = await cli(['plan', '--dir', dir, '--url', nowhere]);
+    const apply = await cli(['apply', '--dir', dir, '--url', nowhere]);
+    expect(plan.code).toBe(1);
+    expect(plan.code).toBe(apply.code);
+    expect(plan.stderr).toContain(`${path.join(dir, '0002_b.sql')}:1:1 error truncate `);
+    expect(plan.stderr).toBe(apply.stderr);
+    const planJson = JSON.parse((await cli(['plan', '--dir', dir, '--url', nowhere, '--format', 'json'])).stdout);
+    const applyJson = JSON.parse((await cli(['apply', '--dir', dir, '--url', nowhere, '--format', 'json'])).stdout);
+    expect(planJson).toMatchObject({ schema: 'dsql-migrations/plan@1', ok: false, error: { kind: 'validation' } });
+    expect(planJson.error).toEqual(applyJson.error);
+  });
+
+  test('--rule and --no-lint change what plan refuses as they change what apply refuses', async () => {
+    const dir = writeMigrations(tempDir('cli-plan-lint'), files);
+    const url = await freshDatabase('cli_plan_lint');
+    for (const flags of [['--rule', 'truncate=warning'], ['--rule', 'truncate=off'], ['--no-lint']]) {
+      const r = await cli(['plan', ...flags, '--dir', dir, '--url', url]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('TRUNCATE t;');
+    }
+    const unknown = await cli(['plan', '--rule', 'no-such-rule=off', '--dir', dir, '--url', url]);
+    expect(unknown.code).toBe(2);
   });
 });
 

@@ -3,13 +3,15 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
+import { loadEmbeddedPostgres } from './embedded-postgres';
 
 /**
  * A PostgreSQL 16 server for tests, the demo and the benchmarks.
  *
  * With DSQL_MIGRATIONS_TEST_DATABASE_URL set (a URL whose user may CREATE DATABASE), that server
  * is used; otherwise an embedded PostgreSQL 16 (the `embedded-postgres` package) is started on a
- * free loopback port with a fresh data directory, and removed again by `stop()`.
+ * free loopback port with a fresh data directory, and removed again by `stop()` (see
+ * `./embedded-postgres` for runs as root from a folder the `postgres` user cannot enter).
  */
 export interface LocalPostgres {
   /** Connection URL of the server's `postgres` database. */
@@ -22,10 +24,12 @@ export const DATABASE_URL_ENV = 'DSQL_MIGRATIONS_TEST_DATABASE_URL';
 export async function startLocalPostgres(): Promise<LocalPostgres> {
   const external = process.env[DATABASE_URL_ENV];
   if (external) return { url: external, stop: async () => undefined };
+  return startEmbeddedPostgres();
+}
 
-  // embedded-postgres is an ES module; load it with a native import, not a transpiled require.
-  const importModule = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: any }>;
-  const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
+/** Starts an embedded PostgreSQL 16 from the embedded-postgres package found from `from`. */
+export async function startEmbeddedPostgres(from?: string): Promise<LocalPostgres> {
+  const { EmbeddedPostgres, cleanup } = await loadEmbeddedPostgres(from);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const server = new EmbeddedPostgres({
@@ -39,12 +43,21 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
     onLog: () => undefined,
     onError: () => undefined,
   });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+  const stop = async () => {
+    try {
+      await server.stop();
+    } finally {
+      cleanup();
+    }
   };
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
 }
 
 /** Creates an empty database on the server and returns its URL. */

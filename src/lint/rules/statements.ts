@@ -3,6 +3,7 @@ import {
   replaceTokens, textOf,
 } from './helpers';
 import { DOC, Rule, StatementCheck } from './rule';
+import { LOADER_RULES } from '../../engine';
 import {
   closingParen, isWord, StatementView, TokenRange, wordsAt,
 } from '../syntax';
@@ -162,9 +163,9 @@ const unknownStatement: StatementCheck = (s, report) => {
   return [report(s, 0, `"${s.text.split(/\s+/)[0].slice(0, 40)}" does not start a SQL statement: check the spelling, or a missing semicolon before it`)];
 };
 
-/** Reported by the lint engine when the splitter gives up on a file. */
+/** Reported by the lint engine when the splitter gives up on a file (the loader's id for the same problem). */
 export const SYNTAX_ERROR: Rule = {
-  id: 'syntax-error',
+  id: LOADER_RULES.syntax,
   severity: 'error',
   category: 'compatibility',
   fixable: false,

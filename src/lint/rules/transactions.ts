@@ -1,6 +1,7 @@
 /** Transaction shape (docs/dsql-facts.md §2): one check over a file's BEGIN ... COMMIT blocks feeds three rules. */
 import { insertAt } from './helpers';
 import { DOC, FileCheck, Fix, Rule } from './rule';
+import { LOADER_RULES } from '../../engine';
 import { FileView, StatementView, TextEdit } from '../syntax';
 
 interface Block {
@@ -128,7 +129,8 @@ export const TRANSACTION_RULES: ReadonlyArray<Rule> = [
     fileCheck: reportProblems('ddl-and-dml'),
   },
   {
-    id: 'transaction-block',
+    // The loader refuses the same files: one id for both.
+    id: LOADER_RULES.transactionBlock,
     severity: 'error',
     category: 'runner',
     fixable: false,
