@@ -11,7 +11,7 @@ import { Migration, normalizeSql } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
-import { baselineApplies, selectWork } from './selection';
+import { baselineApplies, selectWorkFromState } from './selection';
 import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
@@ -286,16 +286,7 @@ class Run {
 
   /** The files to apply now, after checking drift and order; warnings for what is only reported. */
   private work(state: DatabaseState): Migration[] {
-    // The common no-op: every file recorded, unchanged, nothing else recorded or in progress.
-    // One lookup per file, without building a status for each (constant-cost deploys).
-    if (state.ledger.size === 0 && state.records.size === this.migrations.length) {
-      const unchanged = this.migrations.every((m) => {
-        const record = state.records.get(m.version);
-        return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
-      });
-      if (unchanged) return [];
-    }
-    const selection = selectWork(this.migrations, computeStatus(this.migrations, state), this.options);
+    const selection = selectWorkFromState(this.migrations, state, this.options);
     for (const notice of selection.notices) {
       if (notice.event === 'database-ahead') this.databaseAhead = true;
       if (this.warnings.includes(notice.message)) continue;
