@@ -29,6 +29,8 @@ export interface MigrationsResourceProperties {
   readonly AdoptFrom?: string;
   /** Its history table; absent for the tool's own. */
   readonly AdoptTable?: string;
+  /** 'true' to send each DML transaction with its note as one message on DSQL; absent for the dialect's default. */
+  readonly OneMessageTransactions?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   Parameters: 'policy',
   AdoptFrom: 'adoption',
   AdoptTable: 'adoption',
+  OneMessageTransactions: 'policy',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -62,6 +65,7 @@ export interface ResourceInput {
   readonly baselineVersion?: string;
   readonly parameters?: Readonly<Record<string, string>>;
   readonly adoptHistory?: { readonly from: string; readonly table?: string };
+  readonly oneMessageTransactions?: boolean;
 }
 
 /**
@@ -81,11 +85,12 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.parameters && Object.keys(input.parameters).length > 0 ? { Parameters: { ...input.parameters } } : {}),
     ...(input.adoptHistory ? { AdoptFrom: input.adoptHistory.from } : {}),
     ...(input.adoptHistory?.table !== undefined ? { AdoptTable: input.adoptHistory.table } : {}),
+    ...(input.oneMessageTransactions ? { OneMessageTransactions: 'true' } : {}),
   };
 }
 
 /** The runner options the properties set. */
-export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters'>;
+export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters' | 'oneMessageTransactions'>;
 
 /**
  * Reads the policy properties into the runner's options. A value the construct never writes (a
@@ -102,6 +107,7 @@ export function policyOf(props: MigrationsResourceProperties): ResourcePolicy {
     outOfOrder: oneOf(props, 'OutOfOrder', ['fail', 'apply']),
     baselineVersion: baseline,
     parameters: parametersOf(props.Parameters),
+    ...(oneOf(props, 'OneMessageTransactions', ['true']) ? { oneMessageTransactions: true } : {}),
   };
 }
 

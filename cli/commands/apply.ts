@@ -8,7 +8,7 @@ import { Output } from '../output';
 import { describeError, reportMigrationError, runAction } from '../run';
 import { addTargetOptions, resolveTarget, Target } from '../target';
 import { plural, ruleOption } from './lint';
-import { addPolicyOptions, checkedWithParameters, PolicyOptions, runOptions, strictOption } from './policy';
+import { addPolicyOptions, checkedWithParameters, oneMessageOption, PolicyOptions, runOptions, strictOption } from './policy';
 
 interface ApplyOptions extends PolicyOptions {
   /** false with --no-wait. */
@@ -29,6 +29,7 @@ export function registerApply(program: Command): void {
     ),
   )
     .addOption(strictOption())
+    .addOption(oneMessageOption())
     .addOption(new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'))
     .addOption(new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber))
     .addOption(new Option('--no-lint', 'apply files that have lint errors (by default apply refuses them, as cdk synth does)'))
