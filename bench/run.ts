@@ -17,7 +17,7 @@ import { measureLint } from './lint';
 import { measureNoop } from './noop';
 import { BenchResults, renderDocument, resultsTable } from './report';
 import { startBenchServer } from './server';
-import { elapsedMs } from './stats';
+import { BENCH_NICENESS, elapsedMs, raiseOwnPriority } from './stats';
 import { measureSynth } from './synth';
 import { parseMigrations } from '../src/engine';
 
@@ -50,21 +50,13 @@ async function main(): Promise<void> {
     return result;
   };
 
-  // Other sessions on a shared machine stretch wall times at random; a higher priority for the
-  // bench and its server (never for anything else) narrows that, equally for every variant.
-  const niceness = -5;
-  let raisedPriority = true;
-  try {
-    os.setPriority(niceness);
-  } catch {
-    raisedPriority = false;
-  }
+  let raisedPriority = raiseOwnPriority();
 
   const sources = generateCorpus({ files: options.files, seed: options.seed });
   const migrations = parseMigrations(sources);
 
   const server = await section('postgres', () => startBenchServer());
-  raisedPriority = server.raisePriority(niceness) && raisedPriority;
+  raisedPriority = server.raisePriority(BENCH_NICENESS) && raisedPriority;
   let apply, noop;
   try {
     apply = await section('apply', () => measureApply(server, migrations, options.runs, progress));
@@ -88,7 +80,7 @@ async function main(): Promise<void> {
       os: `${os.type()} ${os.release()} ${os.arch()}`,
     },
     server: { version: server.version, settings: server.settings, statementStats: server.statementStats },
-    priority: raisedPriority ? `nice ${niceness} for the bench process and its PostgreSQL server` : 'default (raising the priority was not allowed)',
+    priority: raisedPriority ? `nice ${BENCH_NICENESS} for the bench process and its PostgreSQL server` : 'default (raising the priority was not allowed)',
     options,
     corpus: corpusStats(migrations),
     apply,

@@ -54,4 +54,16 @@ describe('a DML transaction sent with its note as one message (PostgreSQL defaul
     expect(queries.filter((q) => q.includes('\n;\n'))).toEqual([]);
     expect(await sql(url, 'SELECT DISTINCT applied_by FROM schema_migrations_history')).toEqual([{ applied_by: 'host\\runner' }]);
   });
+
+  test('on DSQL each statement goes on its own unless oneMessageTransactions asks for one message', async () => {
+    // DML only, so the DSQL dialect's own statements (jobs, grants) do not come into it on PostgreSQL.
+    const dml = files({ '0001_t.sql': 'CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY);\n', '0002_rows.sql': 'INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\n' });
+    const messagesWith = async (name: string, options: RunOptions) => {
+      const log: QueryLog = { queries: [] };
+      await applyMigrationSet(instrumentedConnector(await freshDatabase(name), {}, log), dml, { ...base, dialect: 'dsql', ...options });
+      return log.queries.filter((q) => q.includes('\n;\n')).length;
+    };
+    expect(await messagesWith('one_message_dsql_default', {})).toBe(0);
+    expect(await messagesWith('one_message_dsql_opt_in', { oneMessageTransactions: true })).toBe(1);
+  });
 });
