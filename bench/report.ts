@@ -464,6 +464,12 @@ function closingTheGaps(r: BenchResults): string {
       `${int(x['ledger-progress'])} ledger moves, now inside the messages (no round trip of their own, counted as the note of each message that does not record its file). ` +
       `Against ${int(budget)}: ${int(a.roundTrips.total - budget)}. An intent could go in the same message as its DDL on PostgreSQL (one implicit transaction), ` +
       'but not on DSQL (a DML write beside DDL is refused, docs/dsql-facts.md §2), and a DDL statement that cannot be repeated has no other way to be resumed exactly.',
+    `- Apply time: the engine's CPU over the floor's is ${signedMs(cpuOf(a, 'engine').client - cpuOf(a, 'floor').client)} in the client (planning, pg's ` +
+      `parameterised queries, the lease's own connection) and ${signedMs(cpuOf(a, 'engine').server - cpuOf(a, 'floor').server)} in the server (the ` +
+      `bookkeeping writes, each parsed and planned anew, and ${int(x.record - a.roundTrips.recordsInTransaction)} records and ${int(x['ledger-intent'])} intents ` +
+      'committing on their own). On PostgreSQL, where DDL is transactional, a file\'s last DDL statement and its record, or a DDL statement and its ledger ' +
+      'move, could go in one message (no intent, no commit of their own); that is a plan of its own for PostgreSQL (DSQL refuses DDL beside DML) and is not done. ' +
+      'Prepared bookkeeping statements would take the parsing and planning off the server.',
     `- Round trips, statement by statement (DSQL's default): ${int(a.roundTripsStepwise.total)}, ${int(a.roundTripsStepwise.total - budget)} over: ` +
       `${excessCauses(a.roundTripsStepwise)}. Meeting it on DSQL needs the one-message mode there (\`oneMessageTransactions\`), which the DSQL documentation ` +
       'neither confirms nor rules out: it needs a run against a cluster before it can be the default.',
