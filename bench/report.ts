@@ -460,7 +460,7 @@ function closingTheGaps(r: BenchResults): string {
     '## What would close the gaps (estimates from this run, not measurements of changed code)',
     '',
     `- Round trips, one message per DML transaction: what is left beyond the budget is ${int(x['ledger-intent'])} ledger intents before DDL that cannot be ` +
-      `repeated (each commits on its own before the statement, so a lost connection cannot leave the next run unsure whether it ran) and ` +
+      'repeated (each commits on its own before the statement, so a lost connection cannot leave the next run unsure whether it ran) and ' +
       `${int(x['ledger-progress'])} ledger moves, now inside the messages (no round trip of their own, counted as the note of each message that does not record its file). ` +
       `Against ${int(budget)}: ${int(a.roundTrips.total - budget)}. An intent could go in the same message as its DDL on PostgreSQL (one implicit transaction), ` +
       'but not on DSQL (a DML write beside DDL is refused, docs/dsql-facts.md §2), and a DDL statement that cannot be repeated has no other way to be resumed exactly.',
@@ -480,7 +480,7 @@ function closingTheGaps(r: BenchResults): string {
     `- No-op at ${int(big.applied)}: the run decides by one record lookup per file (${ms(big.decideMs)}); what it adds over reading once is readState ` +
       `(${ms(big.readStateMs)} against the bare SELECT's ${ms(big.bareQueryMs)}: the ledger, history and jobs in the same snapshot, and a Map entry per record). ` +
       'Reading only schema_migrations when no ledger row exists would need a second query whenever one does.',
-    `- Lambda init: @aws-sdk/client-s3 is required on the first manifest read only (isComplete and Delete never pay for it; with a stub in its place init is ` +
+    '- Lambda init: @aws-sdk/client-s3 is required on the first manifest read only (isComplete and Delete never pay for it; with a stub in its place init is ' +
       `${ms(l.medianInitMs['handler-stub-s3'])}, in place ${ms(l.medianInitMs.handler)}). What remains is the floor's ${ms(l.medianInitMs.floor)}: see row 4.`,
     '',
   ].join('\n');

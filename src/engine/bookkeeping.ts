@@ -199,7 +199,8 @@ export async function readState(session: SqlSession): Promise<StoredState> {
     } else if (r.source === 'job') {
       // Job rows carry the job id in `name` and the object in `checksum` (one column list for the union).
       const object = orNull(r.checksum);
-      jobs.push({ jobId: String(r.name), version, object: object === null ? null : String(object), startedAt: new Date(r.applied_at as string | Date).getTime() });
+      const startedAt = new Date(r.applied_at as string | Date).getTime();
+      jobs.push({ jobId: String(r.name), version, object: object === null ? null : String(object), startedAt });
     } else {
       const uncertain = orNull(r.uncertain_statement);
       const uncertainStatement = uncertain === null ? null : Number(uncertain);

@@ -8,8 +8,8 @@ import { isAlreadyDone, isConnectionLost, isRetryable, MigrationError, Migration
 import { FileTransaction, oneByOne, planFile } from './file-plan';
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql } from './migration-set';
-import { failUnless, isNoteRefused, oneMessage, withLiterals } from './one-message';
 import { compareVersions, latestVersion, versionKey } from './naming';
+import { failUnless, isNoteRefused, oneMessage, withLiterals } from './one-message';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
 import { baselineApplies, selectWorkFromState } from './selection';
