@@ -31,7 +31,10 @@ export interface ApplyMeasurement {
   readonly cpu: Record<ApplyVariant, Array<{ client: number; server: number }>>;
   /** CPU pressure (PSI some avg10, %) when each round started: how busy the shared machine was. */
   readonly pressure: number[];
+  /** The engine as timed (PostgreSQL: each DML transaction with its note in one message). */
   readonly roundTrips: RoundTrips;
+  /** The same run statement by statement (`oneMessageTransactions: false`, DSQL's default). */
+  readonly roundTripsStepwise: RoundTrips;
   /** Round trip and commit prices measured on the same server just before the timed rounds. */
   readonly units: UnitCosts;
 }
@@ -131,9 +134,16 @@ export async function measureApply(
       progress(`  apply run ${round + 1}/${runs} ${variant}: ${elapsed.toFixed(0)} ms`);
     }
   }
-  const db = await server.freshDatabase('bench_roundtrips');
-  const roundTrips = await countRoundTrips(db.url, migrations);
-  await server.dropDatabase(db.name);
+  const countIn = async (oneMessageTransactions: boolean) => {
+    const db = await server.freshDatabase('bench_roundtrips');
+    try {
+      return await countRoundTrips(db.url, migrations, oneMessageTransactions);
+    } finally {
+      await server.dropDatabase(db.name);
+    }
+  };
+  const roundTrips = await countIn(true);
+  const roundTripsStepwise = await countIn(false);
   return {
     files: migrations.length,
     statements: migrations.reduce((n, m) => n + m.statements.length, 0),
@@ -144,6 +154,7 @@ export async function measureApply(
     cpu,
     pressure,
     roundTrips,
+    roundTripsStepwise,
     units,
   };
 }
@@ -163,7 +174,12 @@ export type ExcessCause =
   /** A DSQL async job id kept in the jobs table (only on DSQL: PostgreSQL starts no jobs). */
   | 'async-job'
   /** A query of its own that checks the lease inside a file's transaction. */
-  | 'lease-confirm';
+  | 'lease-confirm'
+  /**
+   * Statements sent in one message with their transaction's note (src/engine/one-message.ts): minus
+   * the round trips saved, the statements of each message but one (its note counts as record or ledger-progress).
+   */
+  | 'one-message';
 
 export interface FileRoundTrips {
   readonly version: string;
@@ -186,10 +202,14 @@ export interface RoundTrips {
   readonly nonIdempotentDdl: number;
 }
 
-type QueryKind = 'statement' | 'begin' | 'commit' | 'ledger-write' | 'record' | 'job' | 'confirm' | 'lock' | 'state' | 'instrumentation';
+type QueryKind = 'message' | 'statement' | 'begin' | 'commit' | 'ledger-write' | 'record' | 'job' | 'confirm' | 'lock' | 'state' | 'instrumentation';
+
+/** How one-message.ts joins a transaction's statements, its note and the note's check. */
+const MESSAGE_SEPARATOR = '\n;\n';
 
 function kindOf(text: string, statementTexts: ReadonlySet<string>): QueryKind {
   if (statementTexts.has(text)) return 'statement';
+  if (text.includes(MESSAGE_SEPARATOR)) return 'message';
   if (/^BEGIN$/i.test(text)) return 'begin';
   if (/^COMMIT$/i.test(text)) return 'commit';
   // The runner's tables are named with their schema.
@@ -203,17 +223,17 @@ function kindOf(text: string, statementTexts: ReadonlySet<string>): QueryKind {
 }
 
 /** One instrumented run: every query the engine sends, attributed to a file or to the run. */
-async function countRoundTrips(url: string, migrations: ReadonlyArray<Migration>): Promise<RoundTrips> {
+async function countRoundTrips(url: string, migrations: ReadonlyArray<Migration>, oneMessageTransactions: boolean): Promise<RoundTrips> {
   const log: QueryLog = { queries: [] };
   const boundaries: number[] = [];
   const onEvent = (e: RunnerEvent) => {
     if (e.event === 'migration-applied') boundaries.push(log.queries.length);
   };
-  await applyMigrationSet(instrumentedConnector(url, {}, log), migrations, { dialect: 'postgresql', log: onEvent });
+  await applyMigrationSet(instrumentedConnector(url, {}, log), migrations, { dialect: 'postgresql', oneMessageTransactions, log: onEvent });
   if (boundaries.length !== migrations.length) throw new Error(`instrumented run applied ${boundaries.length} of ${migrations.length} files`);
 
   const statementTexts = new Set(floorStatements(migrations).filter((t) => !/^(BEGIN|COMMIT)$/i.test(t)));
-  const excess: Record<ExcessCause, number> = { 'record': 0, 'ledger-intent': 0, 'dml-transaction': 0, 'ledger-progress': 0, 'ledger-cleanup': 0, 'async-job': 0, 'lease-confirm': 0 };
+  const excess: Record<ExcessCause, number> = { 'record': 0, 'ledger-intent': 0, 'dml-transaction': 0, 'ledger-progress': 0, 'ledger-cleanup': 0, 'async-job': 0, 'lease-confirm': 0, 'one-message': 0 };
   const constant: Record<string, number> = {};
   const perFile: FileRoundTrips[] = [];
   let recordsInTransaction = 0;
@@ -253,6 +273,21 @@ async function countRoundTrips(url: string, migrations: ReadonlyArray<Migration>
         continue;
       }
       engine++;
+      if (kind === 'message') {
+        // The transaction's statements, its note (record or ledger move), and the note's check.
+        const parts = log.queries[q].split(MESSAGE_SEPARATOR);
+        const sentStatements = parts.length - 2;
+        const note = kindOf(parts[sentStatements], statementTexts);
+        if (note === 'record') {
+          excess.record++;
+          recordsInTransaction++;
+        } else {
+          excess['ledger-progress']++;
+        }
+        excess['one-message'] -= sentStatements;
+        position += sentStatements;
+        continue;
+      }
       if (kind === 'job') {
         excess['async-job']++;
       } else if (kind === 'confirm') {

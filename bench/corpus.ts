@@ -29,6 +29,21 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** The seeded draws both corpus generators make: a number in [0, 1), an integer in [lo, hi], an item. */
+export function seededDraws(seed: number) {
+  const random = prng(seed);
+  return {
+    random,
+    int: (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1)),
+    pick: <T>(items: ReadonlyArray<T>): T => items[Math.floor(random() * items.length)],
+  };
+}
+
+/** Digits of a version: four, or more for a larger set, so that names sort in version order. */
+export function versionWidth(files: number): number {
+  return Math.max(4, String(files).length);
+}
+
 interface Column {
   readonly name: string;
   readonly type: string;
@@ -59,15 +74,13 @@ const DOLLAR_TAGS = ['$$', '$fn$', '$body$', '$sql$'];
 /** Generates `files` migration sources, `0001_...sql` onwards, about 10 statements each. */
 export function generateCorpus(options: CorpusOptions = {}): MigrationSource[] {
   const files = options.files ?? 200;
-  const random = prng(options.seed ?? 1);
+  const { random, int, pick } = seededDraws(options.seed ?? 1);
   const nonIdempotentShare = options.nonIdempotentColumnShare ?? 0.3;
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(items: ReadonlyArray<T>): T => items[Math.floor(random() * items.length)];
   const tables: Table[] = [];
   let functions = 0;
   let views = 0;
   let rowCounter = 0;
-  const width = Math.max(4, String(files).length);
+  const width = versionWidth(files);
 
   const createTable = (file: number): string[] => {
     const name = `t${String(tables.length + 1).padStart(3, '0')}_${pick(['orders', 'items', 'events', 'accounts', 'notes', 'jobs'])}`;
@@ -201,7 +214,7 @@ export function generateCorpus(options: CorpusOptions = {}): MigrationSource[] {
  * What they do does not matter there: a run with everything applied never sends them.
  */
 export function tinyMigrations(count: number): MigrationSource[] {
-  const width = Math.max(4, String(count).length);
+  const width = versionWidth(count);
   const sources: MigrationSource[] = [{ fileName: `${'1'.padStart(width, '0')}_noop_target.sql`, sql: 'CREATE TABLE IF NOT EXISTS noop_target (id INTEGER PRIMARY KEY);\n' }];
   for (let i = 2; i <= count; i++) {
     sources.push({ fileName: `${String(i).padStart(width, '0')}_noop_${i}.sql`, sql: `COMMENT ON TABLE noop_target IS 'version ${i}';\n` });

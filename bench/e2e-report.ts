@@ -186,7 +186,9 @@ parts the CLI vs bare loop rows give.
 - Start-up: median of ${o.startupRuns} rotating runs of each command as a process; \`psql --version\` took
   ${ms(r.startup.psqlVersion)}.
 - Server-side counts are deltas of \`pg_stat_statements\` calls and \`pg_stat_database.xact_commit\` for the
-  run's database.
+  run's database. They count statements, not round trips: on PostgreSQL the CLI sends each DML transaction
+  with its bookkeeping as one message, which the server counts statement by statement (the round trips are
+  counted in benchmarks.md, row 2), so "more queries" below overstates the CLI's round trips.
 
 ## Runs
 

@@ -19,7 +19,7 @@ import { renderE2eDocument, E2eResults, e2eTable, Variant, VARIANTS, Wire, WIRES
 import { REPO_ROOT } from './lambda';
 import { generateRealShapedCorpus } from './real-shaped-corpus';
 import { BenchServer, startBenchServer } from './server';
-import { cpuPressure, elapsedMs, median, rotated, timeMs } from './stats';
+import { BENCH_NICENESS, cpuPressure, elapsedMs, median, raiseOwnPriority, rotated, timeMs } from './stats';
 import { TARGET_ENV } from '../cli/target';
 import { Migration, MigrationSource, parseMigrations, translateForPostgres } from '../src/engine';
 
@@ -239,17 +239,9 @@ async function main(): Promise<void> {
   const migrations = parseMigrations(sources);
   const warmSources = sources.slice(0, 20);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsql-migrations-e2e-'));
-  // As bench/run.ts does: a higher priority for the bench, its children and its server narrows the
-  // scatter other sessions cause, equally for every variant (children inherit it).
-  const niceness = -5;
-  let priority = true;
-  try {
-    os.setPriority(niceness);
-  } catch {
-    priority = false;
-  }
+  let priority = raiseOwnPriority();
   const server = await startBenchServer();
-  priority = server.raisePriority(niceness) && priority;
+  priority = server.raisePriority(BENCH_NICENESS) && priority;
   const relay = await startRelayProcess(Number(new URL(server.url).port || 5432), options.delayMs);
   try {
     const corpus = writeCorpus(root, 'corpus', migrations, sources);
@@ -268,7 +260,7 @@ async function main(): Promise<void> {
       serverVersion: server.version,
       psqlVersion: `${execFileSync(PSQL, ['--version'], { encoding: 'utf8' }).trim()} (${PSQL})`,
       statementStats: server.statementStats,
-      priority: priority ? `nice ${niceness} for the bench, the processes it starts and its PostgreSQL server` : 'default (raising the priority was not allowed)',
+      priority: priority ? `nice ${BENCH_NICENESS} for the bench, the processes it starts and its PostgreSQL server` : 'default (raising the priority was not allowed)',
       options,
       corpus: {
         files: migrations.length,

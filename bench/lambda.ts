@@ -23,7 +23,8 @@ const BUNDLE_OPTIONS: esbuild.BuildOptions = {
   logLevel: 'silent',
 };
 
-export type InitVariant = 'handler' | 'handler-stub-s3' | 'floor';
+/** `empty`: an empty module, what any require costs in a fresh process (the loader, resolving, reading a file). */
+export type InitVariant = 'handler' | 'handler-stub-s3' | 'floor' | 'empty';
 
 export interface LambdaMeasurement {
   readonly handlerBytes: number;
@@ -95,15 +96,22 @@ export async function measureLambda(processes: number, progress: (line: string) 
     fs.mkdirSync(path.dirname(isolatedHandler), { recursive: true });
     fs.copyFileSync(HANDLER_BUNDLE, isolatedHandler);
 
+    const emptyFile = path.join(work, 'empty', 'index.js');
+    fs.mkdirSync(path.dirname(emptyFile), { recursive: true });
+    fs.writeFileSync(emptyFile, '');
+
+    // The handler reads its invocation budget when it is loaded; the construct always sets it.
+    const lambdaEnv = { ...process.env, DSQL_MIGRATIONS_INVOCATION_BUDGET_MS: '240000' };
     const files: Record<InitVariant, { file: string; env: NodeJS.ProcessEnv }> = {
       // In the repository, `@aws-sdk/client-s3` resolves from node_modules, as the runtime's copy does on Lambda.
-      'handler': { file: HANDLER_BUNDLE, env: { ...process.env, NODE_PATH: '' } },
-      'handler-stub-s3': { file: isolatedHandler, env: { ...process.env, NODE_PATH: stubRoot } },
+      'handler': { file: HANDLER_BUNDLE, env: { ...lambdaEnv, NODE_PATH: '' } },
+      'handler-stub-s3': { file: isolatedHandler, env: { ...lambdaEnv, NODE_PATH: stubRoot } },
       'floor': { file: floorFile, env: { ...process.env, NODE_PATH: '' } },
+      'empty': { file: emptyFile, env: { ...process.env, NODE_PATH: '' } },
     };
-    const initMs: Record<InitVariant, number[]> = { 'handler': [], 'handler-stub-s3': [], 'floor': [] };
+    const initMs: Record<InitVariant, number[]> = { 'handler': [], 'handler-stub-s3': [], 'floor': [], 'empty': [] };
     const s3Ms: number[] = [];
-    const variants: InitVariant[] = ['handler', 'handler-stub-s3', 'floor'];
+    const variants: InitVariant[] = ['handler', 'handler-stub-s3', 'floor', 'empty'];
     for (let round = 0; round < processes; round++) {
       for (const variant of rotated(variants, round)) initMs[variant].push(requireTime(files[variant].file, files[variant].env));
       s3Ms.push(requireTime(require.resolve('@aws-sdk/client-s3'), process.env));
@@ -114,7 +122,7 @@ export async function measureLambda(processes: number, progress: (line: string) 
       floorBytes: fs.statSync(floorFile).size,
       handlerBreakdown,
       initMs,
-      medianInitMs: { 'handler': median(initMs.handler), 'handler-stub-s3': median(initMs['handler-stub-s3']), 'floor': median(initMs.floor) },
+      medianInitMs: { 'handler': median(initMs.handler), 'handler-stub-s3': median(initMs['handler-stub-s3']), 'floor': median(initMs.floor), 'empty': median(initMs.empty) },
       s3ClientMs: median(s3Ms),
       processes,
     };
@@ -123,9 +131,12 @@ export async function measureLambda(processes: number, progress: (line: string) 
   }
 }
 
-/** Time to `require` a module in a fresh node process, measured inside that process. */
+/**
+ * Time to `require` a module in a fresh node process, measured inside that process around the
+ * require alone (what Lambda's init phase pays for the code, not the process start).
+ */
 function requireTime(file: string, env: NodeJS.ProcessEnv): number {
-  const script = 'const t = process.hrtime.bigint(); require(process.argv[1]); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
+  const script = "const { performance } = require('perf_hooks'); const t = performance.now(); require(process.argv[1]); process.stdout.write(String(performance.now() - t));";
   // stderr is dropped: the SDK warns about Node.js 20 on every load; a failed require still throws.
   const out = execFileSync(process.execPath, ['-e', script, file], { env, cwd: os.tmpdir(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return Number(out);

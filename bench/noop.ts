@@ -9,7 +9,8 @@ import { tinyMigrations } from './corpus';
 import { BenchServer } from './server';
 import { median, rotated, timeMs } from './stats';
 import { postgresConnector } from '../connectors';
-import { applyMigrationSet, compareVersions, computeStatus, DatabaseState, Migration, parseMigrations, readState } from '../src/engine';
+import { applyMigrationSet, compareVersions, DatabaseState, Migration, parseMigrations, readState } from '../src/engine';
+import { selectWorkFromState } from '../src/engine/selection';
 import { instrumentedConnector, QueryLog } from '../test/support/sessions';
 
 export interface NoopCase {
@@ -27,7 +28,8 @@ export interface NoopCase {
   readonly bareQueryMs: number;
   /** The engine's readState: records and ledger, each record row turned into a Map entry. */
   readonly readStateMs: number;
-  readonly computeStatusMs: number;
+  /** The run's decision of what to apply (selectWorkFromState: a record lookup per file when nothing is to do). */
+  readonly decideMs: number;
   readonly sortVersionsMs: number;
   /** The least a no-op needs in JavaScript: each file's record looked up and its checksum compared. */
   readonly pendingScanMs: number;
@@ -114,7 +116,7 @@ async function timeParts(url: string, migrations: ReadonlyArray<Migration>, runs
       bareTimes.push(await timeMs(() => client.query('SELECT * FROM schema_migrations')));
       let state: Awaited<ReturnType<typeof readState>> | undefined;
       readTimes.push(await timeMs(async () => { state = await readState(client); }));
-      statusTimes.push(await timeMs(async () => computeStatus(migrations, { ...state!, everApplied: new Set() })));
+      statusTimes.push(await timeMs(async () => selectWorkFromState(migrations, state!)));
       // What the runner's result does once more: the recorded versions, numeric ones, in order.
       sortTimes.push(await timeMs(async () => [...state!.records.keys()].filter((v) => /^\d+$/.test(v)).sort(compareVersions)));
       scanTimes.push(await timeMs(async () => pendingFiles(migrations, state!)));
@@ -122,7 +124,7 @@ async function timeParts(url: string, migrations: ReadonlyArray<Migration>, runs
     return {
       bareQueryMs: median(bareTimes),
       readStateMs: median(readTimes),
-      computeStatusMs: median(statusTimes),
+      decideMs: median(statusTimes),
       sortVersionsMs: median(sortTimes),
       pendingScanMs: median(scanTimes),
     };

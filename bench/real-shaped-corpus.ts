@@ -8,7 +8,7 @@
  * are `LANGUAGE SQL` (no PL/pgSQL or triggers), indexes say `ASYNC`, a column gets its default in a
  * second statement (§1.3). psql and the bare loop get the same files translated for PostgreSQL.
  */
-import { prng } from './corpus';
+import { seededDraws, versionWidth } from './corpus';
 import { MigrationSource } from '../src/engine';
 
 export interface RealShapedOptions {
@@ -49,9 +49,7 @@ const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLo
 /** Generates `files` migration sources, `0001_...sql` onwards; most hold 1 to 5 statements, a few up to 30. */
 export function generateRealShapedCorpus(options: RealShapedOptions = {}): MigrationSource[] {
   const files = options.files ?? 400;
-  const random = prng(options.seed ?? 1);
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(items: ReadonlyArray<T>): T => items[Math.floor(random() * items.length)];
+  const { random, int, pick } = seededDraws(options.seed ?? 1);
   const enums: Enum[] = [];
   const models: Model[] = [];
   let functions = 0;
@@ -150,7 +148,7 @@ export function generateRealShapedCorpus(options: RealShapedOptions = {}): Migra
   };
 
   const sources: MigrationSource[] = [];
-  const width = Math.max(4, String(files).length);
+  const width = versionWidth(files);
   for (let file = 1; file <= files; file++) {
     // File sizes as in the real sets: a large initial schema, then mostly one small change each.
     // The largest step writes 4 statements, so a target of at most 27 keeps every file within 30.

@@ -3,7 +3,8 @@
  * Writes docs/benchmarks.md and prints the results table.
  *
  * Environment: BENCH_FILES (corpus files, default 200), BENCH_RUNS (runs per variant, default 9),
- * BENCH_SEED (corpus seed, default 1), DSQL_MIGRATIONS_TEST_DATABASE_URL (use that server).
+ * BENCH_SEED (corpus seed, default 1), BENCH_NOOP_MAX (largest no-op size, default 10000; a quick check of the
+ * bench itself uses less), DSQL_MIGRATIONS_TEST_DATABASE_URL (use that server).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,7 +17,7 @@ import { measureLint } from './lint';
 import { measureNoop } from './noop';
 import { BenchResults, renderDocument, resultsTable } from './report';
 import { startBenchServer } from './server';
-import { elapsedMs } from './stats';
+import { BENCH_NICENESS, elapsedMs, raiseOwnPriority } from './stats';
 import { measureSynth } from './synth';
 import { parseMigrations } from '../src/engine';
 
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     files: numberFromEnv('BENCH_FILES', 200),
     seed: numberFromEnv('BENCH_SEED', 1),
     runs: numberFromEnv('BENCH_RUNS', 9),
-    noopSizes: [10, 1000, 10000],
+    noopSizes: [10, 1000, 10000].filter((n) => n <= numberFromEnv('BENCH_NOOP_MAX', 10000)),
     lambdaProcesses: 20,
     synthFiles: 1000,
     synthRuns: 5,
@@ -49,21 +50,13 @@ async function main(): Promise<void> {
     return result;
   };
 
-  // Other sessions on a shared machine stretch wall times at random; a higher priority for the
-  // bench and its server (never for anything else) narrows that, equally for every variant.
-  const niceness = -5;
-  let raisedPriority = true;
-  try {
-    os.setPriority(niceness);
-  } catch {
-    raisedPriority = false;
-  }
+  let raisedPriority = raiseOwnPriority();
 
   const sources = generateCorpus({ files: options.files, seed: options.seed });
   const migrations = parseMigrations(sources);
 
   const server = await section('postgres', () => startBenchServer());
-  raisedPriority = server.raisePriority(niceness) && raisedPriority;
+  raisedPriority = server.raisePriority(BENCH_NICENESS) && raisedPriority;
   let apply, noop;
   try {
     apply = await section('apply', () => measureApply(server, migrations, options.runs, progress));
@@ -87,7 +80,7 @@ async function main(): Promise<void> {
       os: `${os.type()} ${os.release()} ${os.arch()}`,
     },
     server: { version: server.version, settings: server.settings, statementStats: server.statementStats },
-    priority: raisedPriority ? `nice ${niceness} for the bench process and its PostgreSQL server` : 'default (raising the priority was not allowed)',
+    priority: raisedPriority ? `nice ${BENCH_NICENESS} for the bench process and its PostgreSQL server` : 'default (raising the priority was not allowed)',
     options,
     corpus: corpusStats(migrations),
     apply,

@@ -61,6 +61,11 @@ export interface ApplyMigrationsOptions extends MigrationTarget {
   readonly outOfOrder?: RunOptions['outOfOrder'];
   /** Adopt a database that already holds the schema: record the files up to this version without running them. */
   readonly baselineVersion?: string;
+  /**
+   * Send each data change with the runner's bookkeeping write as one message (one round trip).
+   * @default true on PostgreSQL; false on DSQL, whose documentation does not say whether it accepts several statements in one message
+   */
+  readonly oneMessageTransactions?: boolean;
   /** Structured events: one per applied file, retry, reconnect. Never carries credentials. */
   readonly log?: RunOptions['log'];
   /** Aborting stops the run before its next commit and releases its lease (rejects with `RunInterruptedError`). */
@@ -92,6 +97,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     onChangedFile: options.onChangedFile,
     outOfOrder: options.outOfOrder,
     baselineVersion: options.baselineVersion,
+    oneMessageTransactions: options.oneMessageTransactions,
     parameters,
     log: options.log,
     // A caller's client cannot be reopened: a lost connection fails the run at once, and the lease

@@ -159,6 +159,17 @@ export interface DsqlMigrationsOptions {
   readonly allowOutOfOrder?: boolean;
 
   /**
+   * Send each data change (a `BEGIN ... COMMIT` block, or consecutive INSERT/UPDATE/DELETE
+   * statements) with the runner's bookkeeping write as one message: one round trip instead of one
+   * per statement plus BEGIN, COMMIT and the write. Exact resume is kept: the data and its
+   * bookkeeping commit together. The DSQL documentation does not say whether DSQL accepts several
+   * statements in one message, so this is off unless set; test it against a cluster first.
+   *
+   * @default false
+   */
+  readonly oneMessageTransactions?: boolean;
+
+  /**
    * Adopt a database that already holds the schema (an imported cluster): when
    * `schema_migrations` is empty, every file up to this version is recorded as a baseline without
    * being run, and later files are applied.
@@ -342,6 +353,7 @@ export class DsqlMigrations extends Construct {
         parameters: props.parameters,
         adoptHistory: props.adoptHistory,
         roleMappings: this.roleGrants.property,
+        oneMessageTransactions: props.oneMessageTransactions,
       }),
     });
     // The role's policy must exist before the handler first connects.

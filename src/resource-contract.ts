@@ -31,6 +31,8 @@ export interface MigrationsResourceProperties {
   readonly AdoptTable?: string;
   /** IAM principals mapped to database roles after the run (`grantDatabaseRole`); absent for none. */
   readonly RoleMappings?: ReadonlyArray<RoleMappingProperty>;
+  /** 'true' to send each DML transaction with its note as one message on DSQL; absent for the dialect's default. */
+  readonly OneMessageTransactions?: string;
 }
 
 /** One entry of `RoleMappings`: the principal's ARN is a token resolved by CloudFormation. */
@@ -57,6 +59,7 @@ export const HANDLED: Record<keyof MigrationsResourceProperties, 'connection' | 
   AdoptFrom: 'adoption',
   AdoptTable: 'adoption',
   RoleMappings: 'role-mappings',
+  OneMessageTransactions: 'policy',
 };
 
 /** What the construct knows at synth time (some of it tokens resolved at deploy time). */
@@ -73,6 +76,7 @@ export interface ResourceInput {
   readonly adoptHistory?: { readonly from: string; readonly table?: string };
   /** Already in property form: the construct passes a lazy value, since mappings are added after it is created. */
   readonly roleMappings?: ReadonlyArray<RoleMappingProperty>;
+  readonly oneMessageTransactions?: boolean;
 }
 
 /**
@@ -93,11 +97,12 @@ export function resourceProperties(input: ResourceInput): MigrationsResourceProp
     ...(input.adoptHistory ? { AdoptFrom: input.adoptHistory.from } : {}),
     ...(input.adoptHistory?.table !== undefined ? { AdoptTable: input.adoptHistory.table } : {}),
     ...(input.roleMappings !== undefined ? { RoleMappings: input.roleMappings } : {}),
+    ...(input.oneMessageTransactions ? { OneMessageTransactions: 'true' } : {}),
   };
 }
 
 /** The runner options the properties set. */
-export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters'>;
+export type ResourcePolicy = Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'parameters' | 'oneMessageTransactions'>;
 
 /**
  * Reads the policy properties into the runner's options. A value the construct never writes (a
@@ -114,6 +119,7 @@ export function policyOf(props: MigrationsResourceProperties): ResourcePolicy {
     outOfOrder: oneOf(props, 'OutOfOrder', ['fail', 'apply']),
     baselineVersion: baseline,
     parameters: parametersOf(props.Parameters),
+    ...(oneOf(props, 'OneMessageTransactions', ['true']) ? { oneMessageTransactions: true } : {}),
   };
 }
 

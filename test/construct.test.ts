@@ -176,11 +176,11 @@ describe('DsqlMigrations', () => {
     template.hasResource('AWS::DSQL::Cluster', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
   });
 
-  test('drift, order and baseline options reach the handler; a bad baseline fails synth', () => {
+  test('drift, order, baseline and one-message options reach the handler; a bad baseline fails synth', () => {
     const stack = newStack();
     const cluster = DsqlCluster.fromClusterAttributes(stack, 'Imported', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz' });
-    new DsqlMigrations(stack, 'Adopt', { cluster, migrationsPath: EXAMPLE_MIGRATIONS, baselineVersion: '0003', allowOutOfOrder: true, allowChangedMigrations: true });
-    Template.fromStack(stack).hasResourceProperties('Custom::DsqlMigrations', { BaselineVersion: '0003', OutOfOrder: 'apply', OnChangedFile: 'accept' });
+    new DsqlMigrations(stack, 'Adopt', { cluster, migrationsPath: EXAMPLE_MIGRATIONS, baselineVersion: '0003', allowOutOfOrder: true, allowChangedMigrations: true, oneMessageTransactions: true });
+    Template.fromStack(stack).hasResourceProperties('Custom::DsqlMigrations', { BaselineVersion: '0003', OutOfOrder: 'apply', OnChangedFile: 'accept', OneMessageTransactions: 'true' });
     expect(() => new DsqlMigrations(stack, 'Bad', { cluster, migrationsPath: EXAMPLE_MIGRATIONS, baselineVersion: 'v3' })).toThrow(/baselineVersion must be a migration version/);
   });
 

@@ -7,7 +7,7 @@ import { Output } from '../output';
 import { describeError, reportMigrationError, runAction } from '../run';
 import { resolveTarget, Target } from '../target';
 import { plural } from './lint';
-import { checkedWithParameters, PolicyOptions, runOptions, strictOption } from './policy';
+import { checkedWithParameters, oneMessageOption, PolicyOptions, runOptions, strictOption } from './policy';
 
 interface ApplyOptions extends PolicyOptions, LintGateOptions {
   /** false with --no-wait. */
@@ -22,6 +22,7 @@ export function registerApply(program: Command): void {
       .description('apply the pending migrations in order, one line per file; on DSQL, wait for the index builds they start'),
     'format', 'target', 'policy',
     strictOption(),
+    oneMessageOption(),
     new Option('--no-wait', 'on DSQL, do not wait for the async jobs (CREATE INDEX ASYNC) the files started'),
     new Option('--wait-timeout <minutes>', 'how long to wait for async jobs').default(30).argParser(positiveNumber),
     'lint',

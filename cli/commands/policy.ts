@@ -14,6 +14,8 @@ export interface PolicyOptions {
   readonly strict?: boolean;
   /** `--param name=value`, repeated. */
   readonly param?: string[];
+  /** apply only (`oneMessageOption`). */
+  readonly oneMessageTransactions?: boolean;
 }
 
 /** The policy options (cli/options.ts adds them to `plan` and `apply`); `runOptions` and `selectWork` read them. */
@@ -61,17 +63,25 @@ export function strictOption(): Option {
   return new Option('--strict', 'refuse on PostgreSQL what DSQL refuses in a transaction (two DDL statements, or DDL with DML), as DSQL would');
 }
 
+export function oneMessageOption(): Option {
+  return new Option(
+    '--one-message-transactions',
+    'on DSQL too, send each data change with the runner\'s bookkeeping write as one message (fewer round trips; PostgreSQL does so by default; test it against your cluster first)',
+  ).env('DSQL_MIGRATIONS_ONE_MESSAGE_TRANSACTIONS');
+}
+
 function baselineVersion(value: string): string {
   if (!isVersion(value)) throw new InvalidArgumentError('a version is digits, e.g. 0005');
   return value;
 }
 
-export function runOptions(o: PolicyOptions): Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'strict' | 'parameters'> {
+export function runOptions(o: PolicyOptions): Pick<RunOptions, 'onChangedFile' | 'outOfOrder' | 'baselineVersion' | 'strict' | 'parameters' | 'oneMessageTransactions'> {
   return {
     parameters: parameterValues(o),
     onChangedFile: o.acceptChanged ? 'accept' : 'fail',
     outOfOrder: o.outOfOrder ? 'apply' : 'fail',
     baselineVersion: o.baseline,
     strict: o.strict === true,
+    ...(o.oneMessageTransactions ? { oneMessageTransactions: true } : {}),
   };
 }

@@ -139,6 +139,21 @@ export class LeaseLock {
     };
   }
 
+  /**
+   * `condition` for a check that runs after statements sent in the same message (one-message.ts):
+   * the runner cannot check the time between them, so the server does, as `assertHeld` would: the
+   * lease must still have a sixth of its time left (with the heartbeat on).
+   */
+  public conditionAtCommit(firstParam: number): { sql: string; params: unknown[] } {
+    const held = this.condition(firstParam);
+    if (this.options.heartbeat === false) return held;
+    const spare = firstParam + held.params.length;
+    return {
+      sql: `${held.sql} AND EXISTS (SELECT 1 FROM ${LOCK_TABLE} WHERE id = $${firstParam} AND expires_at > clock_timestamp() + ($${spare}::text || ' milliseconds')::interval)`,
+      params: [...held.params, Math.ceil(this.leaseMs / 6)],
+    };
+  }
+
   /** A write conditioned on the lease changed nothing: another runner holds it now. */
   public takenOver(): never {
     this.lose('another runner took it over');

@@ -9,10 +9,11 @@ import { FileTransaction, oneByOne, planFile, planRepeatable } from './file-plan
 import { LeaseLock, LeaseLostError } from './lock';
 import { Migration, normalizeSql, versionedOf } from './migration-set';
 import { compareVersions, latestVersion, versionKey } from './naming';
+import { failUnless, isNoteRefused, oneMessage, withLiterals } from './one-message';
 import { ParameterValues, redactParameters, substituteParameters } from './parameters';
 import { PlannedStatement } from './plan';
-import { appliedChecksum, isCurrent, isRepeatableRecord, REPEATABLE_KIND } from './repeatable';
-import { baselineApplies, selectWork } from './selection';
+import { appliedChecksum, isRepeatableRecord, REPEATABLE_KIND } from './repeatable';
+import { baselineApplies, selectWorkFromState } from './selection';
 import { changesRole } from './session-settings';
 import { computeStatus, DatabaseState, LedgerEntry, MigrationStatus } from './status';
 import { dsqlStrictSession } from './strict';
@@ -89,6 +90,14 @@ export interface RunOptions {
    * (see parameters.ts); never logged. A placeholder without a value fails its file. @default none
    */
   readonly parameters?: ParameterValues;
+  /**
+   * Send each DML transaction with its ledger move or record and the lease check as one
+   * simple-query message: one round trip instead of BEGIN, each statement, the note and COMMIT
+   * (see one-message.ts). PostgreSQL runs such a message as one transaction; the DSQL
+   * documentation does not say whether DSQL accepts several statements in one message, so there
+   * it is used only when asked for. @default true on PostgreSQL, false on DSQL
+   */
+  readonly oneMessageTransactions?: boolean;
 }
 
 export interface AppliedMigration {
@@ -301,17 +310,7 @@ class Run {
 
   /** The files to apply now, after checking drift and order; warnings for what is only reported. */
   private work(state: DatabaseState): Migration[] {
-    // The common no-op: every file recorded, unchanged, nothing else recorded or in progress.
-    // One lookup per file, without building a status for each (constant-cost deploys).
-    if (state.ledger.size === 0 && state.records.size === this.migrations.length) {
-      const unchanged = this.migrations.every((m) => {
-        const record = state.records.get(m.version);
-        if (m.repeatable) return isCurrent(record, this.repeatableChecksums.get(m.version)!);
-        return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
-      });
-      if (unchanged) return [];
-    }
-    const selection = selectWork(this.migrations, computeStatus(this.migrations, state, this.options.parameters), this.options);
+    const selection = selectWorkFromState(this.migrations, state, this.options, this.options.parameters);
     for (const notice of selection.notices) {
       if (notice.event === 'database-ahead') this.databaseAhead = true;
       if (this.warnings.includes(notice.message)) continue;
@@ -528,6 +527,7 @@ class Run {
   private async runWithNotes(session: SqlSession, migration: Migration, transaction: FileTransaction): Promise<void> {
     const statements = transaction.statements;
     const after = statements[statements.length - 1].statement.index + 1;
+    if (await this.sentAsOneMessage(session, migration, transaction, after)) return;
     let jobs: StartedJob[] = [];
     await withRetries(
       () =>
@@ -548,6 +548,44 @@ class Run {
     );
     if (transaction.recordsFile) this.ledger.delete(versionKey(migration.version));
     await this.recordJobs(session, migration, jobs);
+  }
+
+  /**
+   * The same transaction as `runWithNotes`, as one message (see one-message.ts): its statements,
+   * the note conditioned on the lease, and a statement that fails unless the note was written,
+   * so a lost lease rolls the data back too. True when it committed. Any other outcome but a lost
+   * connection, a conflict or a lost lease left nothing committed (the message rolled back whole),
+   * and the caller sends the transaction again statement by statement: that names the failing
+   * statement with its file and line. Not used for what needs the runner
+   * between statements: a role change (its notes are written as the runner) or an async statement.
+   */
+  private async sentAsOneMessage(session: SqlSession, migration: Migration, transaction: FileTransaction, after: number): Promise<boolean> {
+    if (!(this.options.oneMessageTransactions ?? this.dialect === 'postgresql') || this.roleChanged) return false;
+    const texts = transaction.statements.flatMap((s) => (s.text === undefined ? [] : [s.text]));
+    if (texts.some((t) => changesRole(t) || asyncObjectOf(t) !== undefined)) return false;
+    const guard = (first: number) => this.lock!.condition(first);
+    const move = transaction.recordsFile ? undefined : this.ledgerWrite(migration, after, null, guard);
+    const note = move ?? recordStatement(migration.version, migration.name, migration.checksum, 'migration', this.owner, guard);
+    const noteText = withLiterals(note.text, note.params);
+    if (noteText === undefined) return false;
+    const written = transaction.recordsFile
+      ? `EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE version = $1)`
+      : `EXISTS (SELECT 1 FROM ${LEDGER_TABLE} WHERE version = $1 AND next_statement = $2)`;
+    const inTime = this.lock!.conditionAtCommit(3);
+    const check = withLiterals(`${written} AND ${inTime.sql}`, [migration.version, after, ...inTime.params]);
+    try {
+      const values = this.options.parameters ?? {};
+      const message = oneMessage([...texts.map((t) => substituteParameters(t, values)), noteText, failUnless(check!)]);
+      await withRetries(() => session.query(message), this.retryOptions());
+    } catch (e) {
+      if (isConnectionLost(e) || isRetryable(e)) throw e;
+      // The lease was taken over (confirm throws), or another runner recorded the file (the step-by-step write says so).
+      if (isNoteRefused(e)) await this.lock!.confirm(session);
+      return false;
+    }
+    if (move) this.ledger.set(versionKey(migration.version), move.entry);
+    else this.ledger.delete(versionKey(migration.version));
+    return true;
   }
 
   /**
@@ -634,32 +672,32 @@ class Run {
    * stops changes no row: the lease was taken over.
    */
   private async writeLedger(session: SqlSession, migration: Migration, next: number, uncertain: number | null, guard?: WriteGuard): Promise<void> {
+    const write = this.ledgerWrite(migration, next, uncertain, guard);
+    const { rows } = await session.query(write.text, write.params);
+    if (write.update && rows.length === 0) {
+      // Only another runner removes a ledger row this run is writing: it recorded the file.
+      if (guard) this.lock!.takenOver();
+      throw new LeaseLostError(this.owner, `another runner recorded ${migration.fileName} meanwhile`);
+    }
+    if (guard && rows.length === 0) this.lock!.takenOver();
+    this.ledger.set(versionKey(migration.version), write.entry);
+  }
+
+  /** The statement that moves the file's ledger row (an UPDATE when this run knows the row) and the row it leaves. */
+  private ledgerWrite(migration: Migration, next: number, uncertain: number | null, guard?: WriteGuard) {
     const hash = prefixHash(migration, uncertain ?? next - 1);
     const params: unknown[] = [migration.version, next, hash, uncertain];
     const check = guard?.(params.length + 1);
     const condition = check ? ` AND ${check.sql}` : '';
     if (check) params.push(...check.params);
-    if (this.ledger.has(versionKey(migration.version))) {
-      const { rows } = await session.query(
-        `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1${condition} RETURNING version`,
-        params,
-      );
-      // Only another runner removes a ledger row this run is writing: it recorded the file.
-      if (rows.length === 0) {
-        if (check) this.lock!.takenOver();
-        throw new LeaseLostError(this.owner, `another runner recorded ${migration.fileName} meanwhile`);
-      }
-    } else if (check) {
-      const { rows } = await session.query(
-        `INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) SELECT $1::text, $2::int, $3::text, $4::int WHERE ${check.sql} RETURNING version`,
-        params,
-      );
-      if (rows.length === 0) this.lock!.takenOver();
-    } else {
-      await session.query(`INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) VALUES ($1, $2, $3, $4)`, params);
-    }
-    const { version } = migration;
-    this.ledger.set(versionKey(version), { version, nextStatement: next, prefixHash: hash, uncertainStatement: uncertain });
+    const entry: LedgerEntry = { version: migration.version, nextStatement: next, prefixHash: hash, uncertainStatement: uncertain };
+    const update = this.ledger.has(versionKey(migration.version));
+    const text = update
+      ? `UPDATE ${LEDGER_TABLE} SET next_statement = $2, prefix_hash = $3, uncertain_statement = $4, updated_at = NOW() WHERE version = $1${condition} RETURNING version`
+      : check
+        ? `INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) SELECT $1::text, $2::int, $3::text, $4::int WHERE ${check.sql} RETURNING version`
+        : `INSERT INTO ${LEDGER_TABLE} (version, next_statement, prefix_hash, uncertain_statement) VALUES ($1, $2, $3, $4) RETURNING version`;
+    return { text, params, entry, update };
   }
 
   private async respellLedger(session: SqlSession, entry: LedgerEntry, version: string): Promise<void> {

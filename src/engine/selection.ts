@@ -1,7 +1,9 @@
 import { MigrationStateError } from './errors';
 import { Migration, versionedOf } from './migration-set';
 import { compareVersions, isVersion } from './naming';
-import { MigrationStatus } from './status';
+import { ParameterValues } from './parameters';
+import { appliedChecksum, isCurrent } from './repeatable';
+import { computeStatus, DatabaseState, MigrationStatus } from './status';
 
 /** The decisions a user may change about what a run applies. */
 export interface SelectionPolicy {
@@ -102,6 +104,31 @@ export function selectWork(
   }
   if (problems.length > 0) throw new MigrationStateError(problems.join('\n'));
   return { baseline: [], files: [...files, ...repeatables], notices };
+}
+
+/**
+ * `selectWork` from the database's state. The common deploy changes nothing: every file recorded
+ * and unchanged, nothing else recorded, nothing in progress. That is decided by one record lookup
+ * and checksum comparison per file, without building a status for each (a no-op at 10,000 files
+ * stays close to reading the records once); anything else goes through `computeStatus`.
+ */
+export function selectWorkFromState(
+  migrations: ReadonlyArray<Migration>, state: DatabaseState, policy: SelectionPolicy = {}, parameters?: ParameterValues,
+): WorkSelection {
+  if (state.ledger.size === 0 && state.records.size === migrations.length && migrations.every((m) => isUnchangedRecord(m, state, parameters))) {
+    return { baseline: [], files: [], notices: [] };
+  }
+  return selectWork(migrations, computeStatus(migrations, state, parameters), policy);
+}
+
+/**
+ * Recorded under its own version, with the file's checksum (or none kept); a repeatable file,
+ * with the checksum of its text and the values it uses.
+ */
+function isUnchangedRecord(m: Migration, state: DatabaseState, parameters?: ParameterValues): boolean {
+  const record = state.records.get(m.version);
+  if (m.repeatable) return isCurrent(record, appliedChecksum(m, parameters));
+  return record !== undefined && (record.checksum === null || record.checksum === m.checksum);
 }
 
 /**

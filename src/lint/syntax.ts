@@ -416,17 +416,35 @@ export function isValidCache(value: number | undefined): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A statement with its tokens and, on demand, its parsed shape. */
+/**
+ * A statement with, on demand, its tokens and parsed shape. The tokens (an object each) are made
+ * when first asked for and dropped by `release` once the statement's rules ran, so a file of
+ * 500,000 INSERTs holds the tokens of one statement at a time, not of all of them.
+ */
 export class StatementView {
-  readonly tokens: Token[];
-  readonly kind: StatementKind;
+  private tokenList: Token[] | undefined;
+  private statementKind: StatementKind | undefined;
   private parsed = new Map<string, unknown>();
 
-  constructor(readonly statement: SqlStatement, readonly index: number) {
-    this.tokens = tokenize(statement.text);
-    this.kind = this.tokens.length > 0 && isWord(this.tokens[0], 'ROLLBACK') && isWord(this.tokens[1], 'TO')
-      ? 'other' // ROLLBACK TO SAVEPOINT does not end the transaction.
-      : classifyStatement(statement.text);
+  constructor(readonly statement: SqlStatement, readonly index: number) {}
+
+  get tokens(): Token[] {
+    if (this.tokenList === undefined) {
+      this.tokenList = tokenize(this.statement.text);
+      this.statementKind ??= kindOf(this.tokenList, this.statement.text);
+    }
+    return this.tokenList;
+  }
+
+  get kind(): StatementKind {
+    this.statementKind ??= kindOf(this.tokenList ?? tokenize(this.statement.text), this.statement.text);
+    return this.statementKind;
+  }
+
+  /** Drops the tokens and parsed shapes (made again if asked for); the kind stays. */
+  release(): void {
+    this.tokenList = undefined;
+    this.parsed.clear();
   }
 
   get text(): string {
@@ -482,6 +500,11 @@ export class StatementView {
     if (!this.parsed.has(key)) this.parsed.set(key, compute());
     return this.parsed.get(key) as T;
   }
+}
+
+function kindOf(tokens: ReadonlyArray<Token>, text: string): StatementKind {
+  // ROLLBACK TO SAVEPOINT does not end the transaction.
+  return tokens.length > 0 && isWord(tokens[0], 'ROLLBACK') && isWord(tokens[1], 'TO') ? 'other' : classifyStatement(text);
 }
 
 /** A replacement of `[start, end)` of a file by `text`; `start === end` inserts. */

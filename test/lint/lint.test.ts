@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadMigrations } from '../../src/engine/migration-set';
-import { formatDiagnostic, lintMigrations, lintSql } from '../../src/lint/lint';
+import { analyzeSql, formatDiagnostic, lintMigrations, lintSql } from '../../src/lint/lint';
 import { RULES } from '../../src/lint/rules';
+import { StatementView } from '../../src/lint/syntax';
 import { CORPUS_DIR, describeWithShared } from '../support/shared';
 
 describe('severities', () => {
@@ -56,6 +57,20 @@ describe('diagnostics', () => {
       expect(r.fact).toMatch(/^(§\d+(\.\d+)?(, §\d+(\.\d+)?)*( \(.+\))?|—)$/);
     }
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+  });
+});
+
+describe('tokens on demand', () => {
+  test('a statement is tokenized when a rule asks, and again after release; its kind stays', () => {
+    const { file } = analyzeSql('m.sql', "ROLLBACK TO SAVEPOINT s;\nINSERT INTO t VALUES (1, 'a;b');");
+    const [rollbackTo, insert]: StatementView[] = file.statements;
+    expect(rollbackTo.kind).toBe('other');
+    const tokens = insert.tokens;
+    expect(insert.tokens).toBe(tokens);
+    insert.release();
+    expect(insert.tokens).not.toBe(tokens);
+    expect(insert.tokens).toEqual(tokens);
+    expect(insert.kind).toBe('dml');
   });
 });
 

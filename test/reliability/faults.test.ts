@@ -26,7 +26,10 @@ function corpus(): Migration[] {
   return [...examples, ...hard];
 }
 
-describe('fault injection: the backend is terminated at every statement boundary', () => {
+/** Both ways of sending a DML transaction with its note (see src/engine/one-message.ts). */
+const MODES = [['one message per DML transaction', true], ['statement by statement', false]] as const;
+
+describe.each(MODES)('fault injection: the backend is terminated at every statement boundary, %s', (_mode, oneMessageTransactions) => {
   const migrations = corpus();
   let clean: Record<string, unknown>;
   let boundaries: number;
@@ -34,7 +37,7 @@ describe('fault injection: the backend is terminated at every statement boundary
   beforeAll(async () => {
     const url = await freshDatabase('faults_clean');
     const log: QueryLog = { queries: [] };
-    await applyMigrationSet(instrumentedConnector(url, {}, log), migrations, { strict: true, dialect: 'postgresql' });
+    await applyMigrationSet(instrumentedConnector(url, {}, log), migrations, { strict: true, dialect: 'postgresql', oneMessageTransactions });
     clean = await snapshot(url);
     boundaries = log.queries.length;
   });
@@ -44,7 +47,7 @@ describe('fault injection: the backend is terminated at every statement boundary
     expect(clean.progress).toEqual([]);
     expect(clean.lock).toEqual([]);
     expect((clean.data as Record<string, unknown[]>).audit_entries).toHaveLength(5);
-    expect(boundaries).toBeGreaterThan(40);
+    expect(boundaries).toBeGreaterThan(oneMessageTransactions ? 30 : 40);
   });
 
   test('after every kill, the run (resumed in-process, or run again) ends equal to a clean run', async () => {
@@ -53,7 +56,7 @@ describe('fault injection: the backend is terminated at every statement boundary
     const log = (e: { event: string }) => events.set(e.event, (events.get(e.event) ?? 0) + 1);
     for (let k = 1; k <= boundaries; k++) {
       const url = await freshDatabase('faults');
-      const options = { strict: true, dialect: 'postgresql' as const, lockPollMs: 20, log };
+      const options = { strict: true, dialect: 'postgresql' as const, oneMessageTransactions, lockPollMs: 20, log };
       if (k % 2 === 1) {
         // The runner itself reconnects with a fresh connection and resumes.
         const result = await applyMigrationSet(instrumentedConnector(url, { killAfter: k }), migrations, options);

@@ -45,7 +45,7 @@ async function queriesPerFile(
     perFile.set(String(e.version), log.queries.slice(from));
     from = log.queries.length;
   };
-  await applyMigrationSet(instrumentedConnector(url, faults, log), migrations, { dialect: 'postgresql', strict: true, log: onEvent }).catch(() => undefined);
+  await applyMigrationSet(instrumentedConnector(url, faults, log), migrations, { dialect: 'postgresql', strict: true, oneMessageTransactions: false, log: onEvent }).catch(() => undefined);
   return perFile;
 }
 

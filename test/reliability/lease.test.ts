@@ -9,7 +9,9 @@ import { freePort } from '../support/local-postgres';
 import { instrumentedConnector, isRunning, QueryLog, waitUntil } from '../support/sessions';
 
 const files = (set: Record<string, string>) => parseMigrations(Object.entries(set).map(([fileName, text]) => ({ fileName, sql: text })));
-const base: RunOptions = { strict: true, dialect: 'postgresql', lockPollMs: 50 };
+const strictBase: RunOptions = { strict: true, dialect: 'postgresql', lockPollMs: 50 };
+/** Both ways of sending a DML transaction with its note (see src/engine/one-message.ts). */
+const MODES = [['one message per DML transaction', true], ['statement by statement', false]] as const;
 
 /**
  * A file whose second statement runs longer than the lease, between two committed steps: the
@@ -20,7 +22,8 @@ const longFile = files({
   '0002_long.sql': ["SELECT 'start';", 'SELECT pg_sleep(3);', "INSERT INTO marks VALUES ('once');", 'CREATE TABLE IF NOT EXISTS after_marks (n INT);'].join('\n'),
 });
 
-describe('a file that runs longer than the lease', () => {
+describe.each(MODES)('a file that runs longer than the lease, %s', (_mode, oneMessageTransactions) => {
+  const base: RunOptions = { ...strictBase, oneMessageTransactions };
   test('a second runner waits for the live one and never replays its INSERT', async () => {
     const url = await freshDatabase('lease_long');
     const options: RunOptions = { ...base, leaseMs: 1000, lockWaitMs: 20_000 };
@@ -68,13 +71,13 @@ describe('a file that runs longer than the lease', () => {
 describe('waiting for the lease', () => {
   test('one line when the wait starts, naming the holder and the expiry, then one per interval, not one per poll', async () => {
     const url = await freshDatabase('lease_wait_log');
-    await applyMigrationSet(postgresConnector(url), [], base);
+    await applyMigrationSet(postgresConnector(url), [], strictBase);
     await sql(url, "INSERT INTO schema_migrations_lock VALUES ('migrations', 'deploy-42', NOW(), NOW() + interval '1 hour')");
     const events: RunnerEvent[] = [];
     const log: QueryLog = { queries: [] };
     await expect(
       applyMigrationSet(instrumentedConnector(url, {}, log), longFile, {
-        ...base, lockPollMs: 10, lockWaitMs: 1500, lockWaitLogMs: 500, log: (e) => events.push(e),
+        ...strictBase, lockPollMs: 10, lockWaitMs: 1500, lockWaitLogMs: 500, log: (e) => events.push(e),
       }),
     ).rejects.toThrow(/schema_migrations_lock is held by deploy-42 since .* \(lease until .*\)/);
     const waits = events.filter((e) => e.event === 'waiting-for-lock');
@@ -102,7 +105,7 @@ describe('a runner killed while it holds the lease', () => {
     expect(await sql(url, 'SELECT owner FROM schema_migrations_lock')).toEqual([{ owner: 'doomed' }]);
     // The dead runner's statement still sleeps on the server; it never commits (its client is gone).
     await sql(url, 'UPDATE naps SET seconds = 0');
-    const result = await applyMigrationSet(postgresConnector(url), files(LONG_RUN_FILES), { ...base, leaseMs: 1000, lockWaitMs: 60_000 });
+    const result = await applyMigrationSet(postgresConnector(url), files(LONG_RUN_FILES), { ...strictBase, leaseMs: 1000, lockWaitMs: 60_000 });
     expect(result.applied.map((m) => m.version)).toEqual(['0002']);
     expect(await sql(url, 'SELECT note FROM marks')).toEqual([{ note: 'once' }]);
     expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_migrations_lock')).toEqual([{ n: 0 }]);

@@ -205,12 +205,14 @@ describe('retries', () => {
   test('DSQL transaction limits (54000) fail with advice on batching', async () => {
     const inject = new Map([[0, { code: '54000', message: 'transaction row limit exceeded' }]]);
     const log: QueryLog = { queries: [] };
-    await applyMigrationSet(instrumentedConnector(url, {}, log), files(base), { dialect: 'postgresql' });
+    // Statement by statement, as on DSQL by default: the fault is injected at one query.
+    const options = { dialect: 'postgresql', oneMessageTransactions: false } as const;
+    await applyMigrationSet(instrumentedConnector(url, {}, log), files(base), options);
     const url2 = await freshDatabase('limits');
     const at = log.queries.findIndex((q) => q.startsWith('INSERT INTO items VALUES (2')) + 1;
     inject.clear();
     inject.set(at, { code: '54000', message: 'transaction row limit exceeded' });
-    await expect(applyMigrationSet(instrumentedConnector(url2, { inject }), files(base), { dialect: 'postgresql' })).rejects.toThrow(
+    await expect(applyMigrationSet(instrumentedConnector(url2, { inject }), files(base), options)).rejects.toThrow(
       /0003_more\.sql:1: statement 1 failed \(SQLSTATE 54000\): transaction row limit exceeded\. DSQL limits one transaction to 3,000 rows, 10 MiB and 5 minutes: split the data change into batches/,
     );
   });

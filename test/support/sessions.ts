@@ -99,12 +99,12 @@ export async function waitUntil(condition: () => Promise<boolean>, what = 'condi
   }
 }
 
-/** Whether a statement starting with `prefix` is running on this database. */
-export async function isRunning(url: string, prefix: string): Promise<boolean> {
+/** Whether a query holding `text` is running (a transaction sent as one message shows as the whole message). */
+export async function isRunning(url: string, text: string): Promise<boolean> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
   try {
-    const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1", [`${prefix}%`]);
+    const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1", [`%${text}%`]);
     return (rows[0].n as number) > 0;
   } finally {
     await admin.end();

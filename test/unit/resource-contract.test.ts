@@ -10,7 +10,7 @@ const required: ResourceInput = {
   migrationsKey: 'key.json',
   migrationSetHash: 'hash',
 };
-const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, adoptHistory: { from: 'flyway', table: 'legacy.history' }, roleMappings: [{ DatabaseRole: 'app_user', PrincipalArn: 'arn:aws:iam::1:role/app' }] };
+const everyOption: ResourceInput = { ...required, allowChangedMigrations: true, allowOutOfOrder: true, baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, adoptHistory: { from: 'flyway', table: 'legacy.history' }, roleMappings: [{ DatabaseRole: 'app_user', PrincipalArn: 'arn:aws:iam::1:role/app' }], oneMessageTransactions: true };
 
 describe('resource properties', () => {
   test('every property of the contract is written when every option is set', () => {
@@ -30,7 +30,7 @@ describe('resource properties', () => {
       const one = { ...resourceProperties(required), [key]: all[key] };
       expect({ key, policy: policyOf(one) }).not.toEqual({ key, policy: defaults });
     }
-    expect(policyOf(all)).toEqual({ onChangedFile: 'accept', outOfOrder: 'apply', baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' } });
+    expect(policyOf(all)).toEqual({ onChangedFile: 'accept', outOfOrder: 'apply', baselineVersion: '0003', parameters: { appRoleArn: 'arn:aws:iam::1:role/app' }, oneMessageTransactions: true });
   });
 
   test.each([
@@ -38,6 +38,7 @@ describe('resource properties', () => {
     ['OutOfOrder', 'true', /OutOfOrder must be one of fail, apply, got "true"/],
     ['BaselineVersion', 'v3', /BaselineVersion must be a migration version .* got "v3"/],
     ['Parameters', ['x'], /Parameters must be a map of names to strings/],
+    ['OneMessageTransactions', 'yes', /OneMessageTransactions must be one of true, got "yes"/],
     ['Parameters', { n: 3 }, /Parameters must be a map of names to strings/],
   ])('a value the construct never writes is refused: %s=%s', (key, value, message) => {
     expect(() => policyOf({ ...resourceProperties(required), [key]: value })).toThrow(message);
