@@ -365,10 +365,17 @@ export class DsqlMigrations extends Construct {
    *
    * On a `lambda.Function`, it also sets the environment variables `DSQL_ENDPOINT`, `DSQL_REGION`,
    * `DSQL_DATABASE_ROLE` and `DSQL_SCHEMA_VERSION` (the `latestVersion` the deploy reached, so
-   * the function is updated after the migrations). A function connects as one database role.
+   * the function is updated after the migrations). A function connects as one database role: a
+   * second role for the same function fails synth.
+   *
+   * Map roles from one `DsqlMigrations` per cluster: each deploy revokes the recorded mappings its
+   * app no longer lists. Removing the custom resource leaves the mappings in place.
    *
    * @param grantee an IAM role, user, or anything with one (a `lambda.Function`)
-   * @param databaseRole the role's name as a migration creates it: lower case, not `admin`
+   * @param databaseRole the role's name as a migration creates it, known at synth: lower-case
+   * letters, digits, `_` and `$`, not starting with a digit, at most 63 characters, neither `admin`
+   * nor `pg_*` (otherwise synth fails)
+   * @returns the grant of `dsql:DbConnect`
    */
   public grantDatabaseRole(grantee: iam.IGrantable, databaseRole: string): iam.Grant {
     return this.roleGrants.grant(grantee, databaseRole, this.latestVersion);
