@@ -78,16 +78,7 @@ describe('examples/api-role: deployed on PostgreSQL 16', () => {
     url = await freshDatabase('api_role');
   });
 
-  afterAll(async () => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP OWNED BY ${role}`);
-      await client.query(`DROP ROLE IF EXISTS ${role}`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => dropRole(url, role));
 
   test('the handler applies the migrations and records the mapping; the API works as the role and can do no more', async () => {
     const deployed = synthStack(path.join(tempDir('api-role-out'), 'cdk.out'), (app) => new ApiRoleStack(app, 'DsqlApiRoleExample', { databaseRole: role }));
@@ -124,16 +115,7 @@ describe('examples/api-role: moving the API to another role', () => {
   beforeAll(async () => {
     url = await freshDatabase('api_role_move');
   });
-  afterAll(async () => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP OWNED BY ${moved}`).catch(() => undefined);
-      await client.query(`DROP ROLE IF EXISTS ${moved}`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => dropRole(url, moved));
 
   // 0002 creates the role named by databaseRole once per environment: a new value later does not
   // run it again, but a new environment runs it with that value, before the migration that creates
@@ -149,6 +131,18 @@ describe('examples/api-role: moving the API to another role', () => {
     expect(readme).toContain('set `databaseRole` before the first deploy');
   });
 });
+
+/** Roles are global to the server: each test's role goes again with what it owns and was granted. */
+async function dropRole(url: string, role: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+    await client.query(`DROP ROLE IF EXISTS ${role}`);
+  } finally {
+    await client.end();
+  }
+}
 
 function httpEvent(method: 'GET' | 'POST', body?: string): APIGatewayProxyEventV2 {
   return {

@@ -32,6 +32,8 @@ describe('the command line', () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain('Exit codes: 0 success, 1 failure, 2 usage error');
+    // "repeatable" names R__ files: a flag given more than once says so in other words.
+    expect(r.stdout).not.toContain('(repeatable)');
   });
 
   test.each([
