@@ -32,7 +32,8 @@ export function registerApply(program: Command): void {
         // The rules cdk synth applies: a file that synth would refuse is not applied here either.
         const migrations = checkedWithParameters(dir, options, gateLintOptions(options), output);
         output.detail(`target: ${target.description}`);
-        const widths = { version: Math.max(0, ...migrations.map((m) => m.version.length)), name: Math.max(0, ...migrations.map((m) => m.name.length)) };
+        const widest = (field: 'version' | 'name') => Math.max(0, ...migrations.map((m) => m[field].length));
+        const widths = { version: widest('version'), name: widest('name') };
         let appliedSoFar = 0;
         const started = Date.now();
         const text = format !== 'json';
