@@ -40,7 +40,8 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
     for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
     // Only a lint finding can be changed with --rule or skipped with --no-lint; the loader's stand.
     if ((commandName === 'apply' || commandName === 'plan') && e.problems.some((p) => RULES_BY_ID.has(p.rule) && !LOADER_RULE_IDS.has(p.rule))) {
-      output.errorDetail(`${commandName} refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.`);
+      // plan prints apply's very lines (docs/cli.md): it shows what apply would refuse.
+      output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
     }
   } else {
     output.error((e as Error)?.message ?? String(e));

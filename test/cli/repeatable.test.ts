@@ -59,7 +59,7 @@ test('new --repeatable drafts R__name.sql; status, plan and apply know repeatabl
   expect((await cli(['apply', '--dir', dir, '--url', url, '--param', 'owner=ops'])).stdout + '').toContain('Nothing to apply');
 });
 
-test('a failing repeatable file: file:line, says the next apply runs it whole again, never the URL\'s password; plan names itself when it refuses a lint error', async () => {
+test('a failing repeatable file: file:line, says the next apply runs it whole again, never the URL\'s password; plan refuses a non-rerunnable one', async () => {
   const url = await freshDatabase('cli_repeatable_fail');
   const password = new URL(url).password;
   expect(password).not.toBe('');
@@ -85,6 +85,6 @@ test('a failing repeatable file: file:line, says the next apply runs it whole ag
   const plan = await cli(['plan', '--dir', dir, '--url', url]);
   expect(plan.code).toBe(1);
   expect(plan.stderr).toContain('R__views.sql:1:1 error repeatable-not-rerunnable');
-  expect(plan.stderr).toContain('plan refuses what cdk synth refuses');
+  expect(plan.stderr).toContain('apply refuses what cdk synth refuses');
   expect(plan.stdout + plan.stderr).not.toContain(password);
 });
