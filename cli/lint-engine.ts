@@ -13,7 +13,7 @@ import { fixSql, FixResult, LintOptions, resolveRuleSettings, RuleSetting } from
 export type Diagnostic = Omit<MigrationDiagnostic, 'fileName'> & { readonly file: string };
 
 export function ruleOption(): Option {
-  return new Option('--rule <id=severity>', 'raise, lower or turn off a rule: <rule-id>=error|warning|off (repeatable)').argParser(parseRuleOption);
+  return new Option('--rule <id=severity>', 'raise, lower or turn off a rule: <rule-id>=error|warning|off (one flag per rule)').argParser(parseRuleOption);
 }
 
 /** `--no-lint` of a command that lints before it reads the database (`plan`, `apply`). */

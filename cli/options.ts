@@ -16,7 +16,7 @@ export interface CommonOptions {
 
 export function addCommonOptions(program: Command): Command {
   return program
-    .addOption(new Option('-d, --dir <path>', 'folder of NNNN_description.sql files').env(DIR_ENV).default(DEFAULT_DIR))
+    .addOption(new Option('-d, --dir <path>', 'folder of the migration files, NNNN_description.sql and R__description.sql').env(DIR_ENV).default(DEFAULT_DIR))
     .addOption(new Option('-q, --quiet', 'print only errors and the result itself (no progress, summaries or warnings)'))
     .addOption(new Option('-v, --verbose', 'also print retries, reconnects, lock waits and the target').conflicts('quiet'))
     .addOption(new Option('--no-color', 'no ANSI colour (also off when NO_COLOR is set or the output is not a terminal)'));

@@ -21,6 +21,12 @@ function packageVersion(): string {
   }
 }
 
+/** One line per variable, the meanings in a column two spaces past the longest name. */
+function environmentLines(rows: ReadonlyArray<[string, string]>): string {
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  return rows.map(([name, meaning]) => `  ${name.padEnd(width)}${meaning}`).join('\n');
+}
+
 const HELP_FOOTER = `
 Targets (status, plan, apply, adopt):
   --url postgres://user:password@host:5432/db   PostgreSQL (local development, tests, CI)
@@ -29,16 +35,18 @@ Targets (status, plan, apply, adopt):
   and that over PGHOST. Keep passwords out of --url (ps shows it): use ${TARGET_ENV.url} or PGPASSWORD.
 
 Environment:
-  ${DIR_ENV.padEnd(28)}migrations folder (--dir)
-  ${TARGET_ENV.url.padEnd(28)}PostgreSQL URL (--url)
-  ${TARGET_ENV.endpoint.padEnd(28)}DSQL cluster endpoint (--endpoint)
-  ${TARGET_ENV.user.padEnd(28)}DSQL database role (--user, default admin)
-  ${TARGET_ENV.fallbackUrl.padEnd(28)}PostgreSQL URL when no other target is given
-  ${'PGHOST, PGPORT, PGUSER...'.padEnd(28)}PostgreSQL as for psql, with no URL; PGPASSWORD also fills a URL without one
-  ${TARGET_ENV.connectTimeout.padEnd(28)}seconds to wait for a server to answer (--connect-timeout, default 30)
-  ${TARGET_ENV.dialect.padEnd(28)}dsql for a local DSQL emulator that speaks PostgreSQL (--dialect)
-  ${'AWS_REGION, AWS_PROFILE...'.padEnd(28)}region and credentials for DSQL (default credential chain)
-  ${'NO_COLOR'.padEnd(28)}no colour (colour is only ever used on a terminal)
+${environmentLines([
+  [DIR_ENV, 'migrations folder (--dir)'],
+  [TARGET_ENV.url, 'PostgreSQL URL (--url)'],
+  [TARGET_ENV.endpoint, 'DSQL cluster endpoint (--endpoint)'],
+  [TARGET_ENV.user, 'DSQL database role (--user, default admin)'],
+  [TARGET_ENV.fallbackUrl, 'PostgreSQL URL when no other target is given'],
+  ['PGHOST, PGPORT, PGUSER...', 'PostgreSQL as for psql, with no URL; PGPASSWORD also fills a URL without one'],
+  [TARGET_ENV.connectTimeout, 'seconds to wait for a server to answer (--connect-timeout, default 30)'],
+  [TARGET_ENV.dialect, 'dsql for a local DSQL emulator that speaks PostgreSQL (--dialect)'],
+  ['AWS_REGION, AWS_PROFILE...', 'region and credentials for DSQL (default credential chain)'],
+  ['NO_COLOR', 'no colour (colour is only ever used on a terminal)'],
+])}
 
 Exit codes:
   0  success

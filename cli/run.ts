@@ -5,7 +5,7 @@ import { formatProblem } from './migration-files';
 import { CommonOptions } from './options';
 import { Output } from './output';
 import { ConnectionError } from './target';
-import { LOADER_RULE_IDS, MigrationError, MigrationStateError, MigrationValidationError } from '../src/engine';
+import { isRepeatableKey, LOADER_RULE_IDS, MigrationError, MigrationStateError, MigrationValidationError } from '../src/engine';
 import { RULES_BY_ID } from '../src/lint';
 
 /**
@@ -40,6 +40,7 @@ function report(e: unknown, commandName: string, options: CommonOptions, output:
     for (const p of e.problems) output.errorDetail(formatProblem(e.directory, p));
     // Only a lint finding can be changed with --rule or skipped with --no-lint; the loader's stand.
     if ((commandName === 'apply' || commandName === 'plan') && e.problems.some((p) => RULES_BY_ID.has(p.rule) && !LOADER_RULE_IDS.has(p.rule))) {
+      // plan prints apply's very lines (docs/cli.md): it shows what apply would refuse.
       output.errorDetail('apply refuses what cdk synth refuses: fix the files (dsql-migrations fix rewrites what it can), change a rule with --rule, or pass --no-lint.');
     }
   } else {
@@ -56,9 +57,10 @@ export function reportMigrationError(e: MigrationError, output: Output, dir: str
   if (e.sqlState === '54000') {
     output.errorDetail('  DSQL limits a transaction to 3,000 rows, 10 MiB and 5 minutes: split the data change into batches (e.g. by key range), a statement or file each.');
   }
-  output.errorDetail(
-    '  Earlier files stay applied. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending. Fix the statement and run apply again.',
-  );
+  // A repeatable file has no resume point: it runs whole again (README, Repeatable files).
+  output.errorDetail(isRepeatableKey(e.version)
+    ? '  Earlier files stay applied. This repeatable file is not recorded: the next apply runs it again from its first statement, so every statement must be re-runnable. Fix the statement and run apply again.'
+    : '  Earlier files stay applied. This file is not recorded: status shows it in-progress when some of its statements committed (apply resumes after them), pending otherwise; later files stay pending. Fix the statement and run apply again.');
 }
 
 /** The `error` member of a failed command's JSON document. */

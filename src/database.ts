@@ -30,8 +30,16 @@ export class DsqlDatabase extends Construct {
   }
 
   /**
-   * Lets `grantee` connect as the database role `databaseRole` instead of `admin`: see
-   * `DsqlMigrations.grantDatabaseRole`.
+   * Lets `grantee` connect to the cluster as the database role `databaseRole` instead of `admin`.
+   *
+   * Grants `dsql:DbConnect` (never `DbConnectAdmin`), maps the grantee's IAM role to the database
+   * role at deploy time (`AWS IAM GRANT`, after the migrations), and on a `lambda.Function` sets
+   * `DSQL_ENDPOINT`, `DSQL_REGION`, `DSQL_DATABASE_ROLE` and `DSQL_SCHEMA_VERSION`. The same as
+   * `migrations.grantDatabaseRole(...)`, which documents every detail.
+   *
+   * @param grantee an IAM role, user, or anything with one (a `lambda.Function`)
+   * @param databaseRole the role's name as a migration creates it (`CREATE ROLE app_user WITH LOGIN`)
+   * @returns the grant of `dsql:DbConnect`
    */
   public grantDatabaseRole(grantee: iam.IGrantable, databaseRole: string): iam.Grant {
     return this.migrations.grantDatabaseRole(grantee, databaseRole);

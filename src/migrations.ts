@@ -88,8 +88,10 @@ export interface MigrationHistorySource {
  */
 export interface DsqlMigrationsOptions {
   /**
-   * The folder of migration files, `NNNN_description.sql`. The files are validated at synth time
-   * and shipped as an asset; a change to any file makes the next deploy apply what is pending.
+   * The folder of migration files, `NNNN_description.sql`, and of repeatable files,
+   * `R__description.sql` (applied after them, and again whenever their text or the parameter
+   * values they use change). The files are validated at synth time and shipped as an asset; a
+   * change to any file makes the next deploy apply what is pending.
    */
   readonly migrationsPath: string;
 
@@ -171,8 +173,8 @@ export interface DsqlMigrationsOptions {
 
   /**
    * Adopt a database that already holds the schema (an imported cluster): when
-   * `schema_migrations` is empty, every file up to this version is recorded as a baseline without
-   * being run, and later files are applied.
+   * `schema_migrations` is empty, every versioned file up to this version is recorded as a
+   * baseline without being run, and later files are applied. Repeatable files run.
    *
    * @default - no baseline
    */
@@ -182,8 +184,9 @@ export interface DsqlMigrationsOptions {
    * Values for the `${{ name }}` placeholders of the migration files, substituted by the handler
    * at deploy time (CDK tokens allowed, such as a role's ARN). Placeholders are replaced outside
    * comments, as text: write the quotes yourself (`'${{ appRoleArn }}'`). A placeholder with no
-   * value fails synth; a parameter no file uses is a warning. Values are not part of a file's
-   * checksum, so a new value does not change applied files, and they are never logged.
+   * value fails synth; a parameter no file uses is a warning. Values are not part of a versioned
+   * file's checksum, so a new value does not change applied versioned files; a repeatable
+   * (`R__`) file that uses the parameter is applied again. Values are never logged.
    *
    * @default - no parameters
    */
@@ -265,8 +268,9 @@ export interface DsqlMigrationsProps extends DsqlMigrationsOptions {
  * A custom resource that applies versioned SQL migrations to an Aurora DSQL cluster at deploy time.
  *
  * On Create and Update it applies the pending files in order, one transaction per DDL statement,
- * and records each in `schema_migrations`. On Delete it leaves the database untouched.
- * A deploy whose files did not change does not invoke the handler at all.
+ * and records each in `schema_migrations`, then the repeatable (`R__`) files that are new or
+ * changed. On Delete it leaves the database untouched. A deploy that changes none of its files,
+ * parameters, role mappings or options does not invoke the handler at all.
  */
 export class DsqlMigrations extends Construct {
   /**
@@ -275,19 +279,21 @@ export class DsqlMigrations extends Construct {
   public readonly latestVersion: string;
 
   /**
-   * How many migrations `schema_migrations` holds after the deploy, as a string (`Fn::GetAtt`).
+   * How many versioned migrations `schema_migrations` holds after the deploy, as a string
+   * (`Fn::GetAtt`); repeatable files are not counted.
    */
   public readonly appliedCount: string;
 
   /**
    * The versions applied by the deploy, comma-separated; shortened to `first..last (N files)`
-   * when long (`Fn::GetAtt`).
+   * when long (`Fn::GetAtt`). Repeatable files are not listed.
    */
   public readonly appliedThisDeployment: string;
 
   /**
    * sha256 of the ordered migration set, known at synth time. It is a property of the custom
-   * resource, so any change to any file causes an Update and nothing else does.
+   * resource, so any change to any file causes an Update (as do new parameter values and role
+   * mappings, which are properties too).
    */
   public readonly migrationSetHash: string;
 
@@ -377,10 +383,17 @@ export class DsqlMigrations extends Construct {
    *
    * On a `lambda.Function`, it also sets the environment variables `DSQL_ENDPOINT`, `DSQL_REGION`,
    * `DSQL_DATABASE_ROLE` and `DSQL_SCHEMA_VERSION` (the `latestVersion` the deploy reached, so
-   * the function is updated after the migrations). A function connects as one database role.
+   * the function is updated after the migrations). A function connects as one database role: a
+   * second role for the same function fails synth.
+   *
+   * Map roles from one `DsqlMigrations` per cluster: each deploy revokes the recorded mappings its
+   * app no longer lists. Removing the custom resource leaves the mappings in place.
    *
    * @param grantee an IAM role, user, or anything with one (a `lambda.Function`)
-   * @param databaseRole the role's name as a migration creates it: lower case, not `admin`
+   * @param databaseRole the role's name as a migration creates it, known at synth: lower-case
+   * letters, digits, `_` and `$`, not starting with a digit, at most 63 characters, neither `admin`
+   * nor `pg_*` (otherwise synth fails)
+   * @returns the grant of `dsql:DbConnect`
    */
   public grantDatabaseRole(grantee: iam.IGrantable, databaseRole: string): iam.Grant {
     return this.roleGrants.grant(grantee, databaseRole, this.latestVersion);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -77,16 +78,7 @@ describe('examples/api-role: deployed on PostgreSQL 16', () => {
     url = await freshDatabase('api_role');
   });
 
-  afterAll(async () => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP OWNED BY ${role}`);
-      await client.query(`DROP ROLE IF EXISTS ${role}`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => dropRole(url, role));
 
   test('the handler applies the migrations and records the mapping; the API works as the role and can do no more', async () => {
     const deployed = synthStack(path.join(tempDir('api-role-out'), 'cdk.out'), (app) => new ApiRoleStack(app, 'DsqlApiRoleExample', { databaseRole: role }));
@@ -116,6 +108,41 @@ describe('examples/api-role: deployed on PostgreSQL 16', () => {
     }
   });
 });
+
+describe('examples/api-role: moving the API to another role', () => {
+  const moved = `orders_api_${randomBytes(4).toString('hex')}`;
+  let url: string;
+  beforeAll(async () => {
+    url = await freshDatabase('api_role_move');
+  });
+  afterAll(() => dropRole(url, moved));
+
+  // 0002 creates the role named by databaseRole once per environment: a new value later does not
+  // run it again, but a new environment runs it with that value, before the migration that creates
+  // the new role. So the README moves a deployed API with a migration and grantDatabaseRole.
+  test('a new databaseRole, with a migration that creates that role, fails on a new environment', async () => {
+    const dir = tempDir('api-role-move');
+    fs.cpSync(path.join(__dirname, '..', 'examples', 'api-role', 'migrations'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '0003_orders_api_role.sql'), `CREATE ROLE ${moved} WITH LOGIN;\nGRANT USAGE ON SCHEMA public TO ${moved};\nGRANT SELECT, INSERT ON orders TO ${moved};\n`);
+    const deployed = synthStack(path.join(tempDir('api-role-move-out'), 'cdk.out'), (app) => new ApiRoleStack(app, 'DsqlApiRoleExample', { databaseRole: moved, migrationsPath: dir }));
+    await expect(localHandlers(url, deployed.outdir).onEvent(cfnEvent('Create', deployed.properties))).rejects.toThrow(/0003_orders_api_role\.sql:1: statement 1 failed.*already exists/);
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'examples', 'api-role', 'README.md'), 'utf8');
+    expect(readme).not.toContain('create it in a new migration and change `databaseRole`');
+    expect(readme).toContain('set `databaseRole` before the first deploy');
+  });
+});
+
+/** Roles are global to the server: each test's role goes again with what it owns and was granted. */
+async function dropRole(url: string, role: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+    await client.query(`DROP ROLE IF EXISTS ${role}`);
+  } finally {
+    await client.end();
+  }
+}
 
 function httpEvent(method: 'GET' | 'POST', body?: string): APIGatewayProxyEventV2 {
   return {

@@ -33,7 +33,8 @@ export function registerApply(program: Command): void {
         // The rules cdk synth applies: a file that synth would refuse is not applied here either.
         const migrations = checkedWithParameters(dir, options, gateLintOptions(options), output);
         output.detail(`target: ${target.description}`);
-        const nameWidth = Math.max(0, ...migrations.map((m) => m.name.length));
+        const widest = (field: 'version' | 'name') => Math.max(0, ...migrations.map((m) => m[field].length));
+        const widths = { version: widest('version'), name: widest('name') };
         let appliedSoFar = 0;
         const started = Date.now();
         const text = format !== 'json';
@@ -58,7 +59,7 @@ export function registerApply(program: Command): void {
               if (event.event === 'migration-applied') {
                 appliedSoFar++;
                 if (text) {
-                  output.info(appliedLine(event as unknown as AppliedMigration, nameWidth, output));
+                  output.info(appliedLine(event as unknown as AppliedMigration, widths, output));
                   output.progress(`applying... (${appliedSoFar} file${plural(appliedSoFar)} so far)`);
                 }
               } else if (text) {
@@ -107,9 +108,9 @@ export function registerApply(program: Command): void {
     );
 }
 
-function appliedLine(m: AppliedMigration, nameWidth: number, output: Output): string {
+function appliedLine(m: AppliedMigration, widths: { version: number; name: number }, output: Output): string {
   const statements = `${m.statements} statement${plural(m.statements)}`;
-  return `${output.out.green('applied')}  ${m.version}  ${m.name.padEnd(nameWidth)}  ${statements.padStart(14)}  ${String(m.durationMs).padStart(6)} ms`;
+  return `${output.out.green('applied')}  ${m.version.padEnd(widths.version)}  ${m.name.padEnd(widths.name)}  ${statements.padStart(14)}  ${String(m.durationMs).padStart(6)} ms`;
 }
 
 const sum = (applied: ReadonlyArray<AppliedMigration>) => applied.reduce((n, m) => n + m.statements, 0);

@@ -33,7 +33,7 @@ export function policyOptions(): Option[] {
 
 /** `--param name=value`, for apply and plan, and for status (a repeatable file's state depends on the values it uses). */
 export function paramOption(): Option {
-  return new Option('--param <name=value>', 'a value for the files\' ${{ name }} placeholders (repeatable); inserted as text, never printed')
+  return new Option('--param <name=value>', 'a value for the files\' ${{ name }} placeholders (one flag per name); inserted as text, never printed')
     .argParser((value: string, previous: string[] = []) => [...previous, value]);
 }
 

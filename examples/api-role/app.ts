@@ -9,7 +9,8 @@ import { DsqlDatabase } from '../../src';
 export interface ApiRoleStackProps extends StackProps {
   /**
    * The database role the API connects as. migrations/0002 creates it under this name (the
-   * `apiDatabaseRole` parameter), and the deploy maps the API's IAM role to it.
+   * `apiDatabaseRole` parameter), and the deploy maps the API's IAM role to it. Set it before the
+   * first deploy: 0002 runs once per environment (README.md says how to move a deployed API).
    *
    * @default 'app_user'
    */

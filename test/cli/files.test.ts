@@ -19,6 +19,10 @@ describe('the command line', () => {
     expect(r.stdout).toMatch(/^ {2}0 {2}success$/m);
     expect(r.stdout).toMatch(/^ {2}1 {2}a migration, lint or state check failed/m);
     expect(r.stdout).toMatch(/^ {2}2 {2}usage error/m);
+    // Every variable stands apart from its meaning, however long its name.
+    for (const env of ['DSQL_MIGRATIONS_CONNECT_TIMEOUT', 'DSQL_MIGRATIONS_DIALECT']) expect(r.stdout).toMatch(new RegExp(`^  ${env}  +\\S`, 'm'));
+    // --dir holds the repeatable files too.
+    expect(r.stdout).toContain('R__description.sql');
   });
 
   test('a command\'s --help shows its flags, the global ones and the exit codes', async () => {
@@ -28,6 +32,8 @@ describe('the command line', () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain('Exit codes: 0 success, 1 failure, 2 usage error');
+    // "repeatable" names R__ files: a flag given more than once says so in other words.
+    expect(r.stdout).not.toContain('(repeatable)');
   });
 
   test.each([

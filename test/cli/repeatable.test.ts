@@ -38,6 +38,10 @@ test('new --repeatable drafts R__name.sql; status, plan and apply know repeatabl
   const applied = await cli(['apply', '--dir', dir, '--url', url, '--param', 'owner=app']);
   expect(applied.code).toBe(0);
   expect(applied.stdout + applied.stderr).toContain('Applied 1 file and 1 repeatable file');
+  // One column per field, whatever the length of a version: the names line up.
+  const lines = applied.stdout.split('\n').filter((l) => l.startsWith('applied'));
+  expect(lines).toHaveLength(2);
+  expect(lines[0].lastIndexOf(' items')).toBe(lines[1].lastIndexOf(' owned_items'));
   expect(await query(url, 'SELECT version, kind FROM schema_migrations ORDER BY version')).toEqual([
     { version: '0001', kind: 'migration' }, { version: 'R__owned_items', kind: 'repeatable' },
   ]);
@@ -53,4 +57,34 @@ test('new --repeatable drafts R__name.sql; status, plan and apply know repeatabl
   expect((await cli(['apply', '--dir', dir, '--url', url, '--param', 'owner=ops'])).stdout).toMatch(/applied\s+R__owned_items/);
   expect(stateOf(await json('--param', 'owner=ops'))).toBe('applied');
   expect((await cli(['apply', '--dir', dir, '--url', url, '--param', 'owner=ops'])).stdout + '').toContain('Nothing to apply');
+});
+
+test('a failing repeatable file: file:line, says the next apply runs it whole again, never the URL\'s password; plan refuses a non-rerunnable one', async () => {
+  const url = await freshDatabase('cli_repeatable_fail');
+  const password = new URL(url).password;
+  expect(password).not.toBe('');
+  const dir = writeMigrations(tempDir('cli-repeatable-fail'), {
+    '0001_items.sql': 'CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY);\n',
+    'R__views.sql': 'CREATE OR REPLACE VIEW a AS SELECT id FROM items;\nCREATE OR REPLACE VIEW b AS SELECT id FROM no_such_table;\n',
+  });
+
+  const failed = await cli(['apply', '--dir', dir, '--url', url, '--verbose']);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toContain(`${path.join(dir, 'R__views.sql')}:2: statement 2 failed (SQLSTATE 42P01)`);
+  // No resume point inside a repeatable file: status never shows it in-progress.
+  expect(failed.stderr).toContain('the next apply runs it again from its first statement');
+  expect(failed.stderr).not.toContain('in-progress');
+  expect(failed.stderr).not.toMatch(/\n\s+at /);
+  const json = await cli(['apply', '--dir', dir, '--url', url, '--format', 'json']);
+  expect(JSON.parse(json.stdout).error).toMatchObject({ kind: 'migration', version: 'R__views', line: 2 });
+  const status = await cli(['status', '--dir', dir, '--url', url, '--verbose']);
+  expect(status.stdout).toMatch(/R__views\s+views\s+pending/);
+  for (const r of [failed, json, status]) expect(r.stdout + r.stderr).not.toContain(password);
+
+  fs.writeFileSync(path.join(dir, 'R__views.sql'), 'CREATE VIEW b AS SELECT id FROM items;\n');
+  const plan = await cli(['plan', '--dir', dir, '--url', url]);
+  expect(plan.code).toBe(1);
+  expect(plan.stderr).toContain('R__views.sql:1:1 error repeatable-not-rerunnable');
+  expect(plan.stderr).toContain('apply refuses what cdk synth refuses');
+  expect(plan.stdout + plan.stderr).not.toContain(password);
 });
