@@ -32,7 +32,7 @@ class EnvTokenSigner implements TokenSigner {
     const signer = new SignatureV4({ service: 'dsql', region: this.region, credentials: envCredentials(this.env), sha256: Sha256 });
     const request = new HttpRequest({ method: 'GET', protocol: 'https:', hostname: this.hostname, query: { Action: action }, headers: { host: this.hostname } });
     const presigned = await signer.presign(request, { expiresIn: 900 });
-    return `${presigned.hostname}${presigned.path}?${buildQueryString(presigned.query)}`;
+    return `${presigned.hostname}${presigned.path}?${buildQueryString(presigned.query ?? {})}`;
   }
 }
 
