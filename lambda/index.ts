@@ -1,7 +1,7 @@
-import { dsqlConnector } from '../connectors/dsql';
-import { envSigner } from '../connectors/env-signer';
 import { createHandlers } from './handler';
 import { loadManifestFromS3 } from './s3-manifest';
+import { dsqlConnector } from '../connectors/dsql';
+import { envSigner } from '../connectors/env-signer';
 import { budgetFromEnvironment } from '../src/resource-contract';
 
 const handlers = createHandlers({

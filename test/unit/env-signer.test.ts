@@ -28,7 +28,8 @@ describe('environment-credentials token signer (Lambda)', () => {
   });
 
   test('the admin token with a session token is byte-identical to the SDK DsqlSigner token', async () => {
-    setEnv({ AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken });
+    const { accessKeyId, secretAccessKey, sessionToken } = credentials;
+    setEnv({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken });
     const expected = await new DsqlSigner({ ...target, credentials }).getDbConnectAdminAuthToken();
     const token = await envSigner(target).getDbConnectAdminAuthToken();
     expect(token).toBe(expected);
