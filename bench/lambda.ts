@@ -1,6 +1,6 @@
 /**
  * Measurement 4: the handler bundle's size and module initialisation time, beside the floor: a
- * bundle of just `pg` and `@aws-sdk/dsql-signer`, built with the same esbuild options.
+ * bundle of just `pg` and `@smithy/signature-v4` (the handler's token signer), built with the same esbuild options.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -19,6 +19,7 @@ const BUNDLE_OPTIONS: esbuild.BuildOptions = {
   target: 'node22',
   format: 'cjs',
   minify: true,
+  mainFields: ['module', 'main'],
   legalComments: 'none',
   logLevel: 'silent',
 };
@@ -46,7 +47,7 @@ function originOf(input: string): string {
 
 function groupPackages(origin: string): string {
   if (origin.startsWith('@smithy/') || origin.startsWith('@aws-sdk/') || origin.startsWith('@aws-crypto/') || origin === 'tslib' || origin === 'bowser') {
-    return origin === '@aws-sdk/dsql-signer' ? origin : 'AWS SDK core, credential chain and signing (@smithy/*, @aws-sdk/*, @aws-crypto/*)';
+    return origin === '@smithy/signature-v4' ? origin : 'AWS SDK core, credential chain and signing (@smithy/*, @aws-sdk/*, @aws-crypto/*)';
   }
   if (origin === 'pg' || origin.startsWith('pg-') || origin === 'pgpass' || origin === 'postgres-array' || origin === 'postgres-bytea' || origin === 'postgres-date' || origin === 'postgres-interval' || origin === 'split2' || origin === 'xtend') {
     return 'pg and its helpers (pg-*, postgres-*, pgpass, split2)';
@@ -79,7 +80,7 @@ export async function measureLambda(processes: number, progress: (line: string) 
     await esbuild.build({
       ...BUNDLE_OPTIONS,
       stdin: {
-        contents: "export { Client } from 'pg';\nexport { DsqlSigner } from '@aws-sdk/dsql-signer';\n",
+        contents: "export { Client } from 'pg';\nexport { SignatureV4 } from '@smithy/signature-v4';\n",
         resolveDir: REPO_ROOT,
         loader: 'ts',
       },

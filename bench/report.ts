@@ -252,10 +252,8 @@ function initCause(l: LambdaMeasurement): string {
     return `${over}Cause: the bundle loads the external @aws-sdk/client-s3 when it is required (lambda/s3-manifest.ts); client-s3 alone takes ${ms(l.s3ClientMs)} ` +
       `to require. With a stub in its place init is ${ms(m['handler-stub-s3'])}.`;
   }
-  return `${over}Cause: pg and the DSQL signer with the AWS SDK core and credential chain (the floor, nothing of ours) take ${ms(m.floor)} to require here; ` +
-    `the handler adds ${signedMs(m.handler - m.floor)} to that. Cost to meet it: a SigV4 presigner of our own on node:crypto with the credentials Lambda ` +
-    'puts in the environment, in place of @aws-sdk/dsql-signer in the handler (most of the 369 KB of SDK code and its init go), or the signer required on the ' +
-    'first connection (moves the time from init into the first invocation, which pays it all the same).';
+  return `${over}Cause: pg and the SigV4 signer (the floor, nothing of ours) take ${ms(m.floor)} to require here; ` +
+    `the handler adds ${signedMs(m.handler - m.floor)} to that.`;
 }
 
 function lambdaRows(r: BenchResults): Row[] {
@@ -419,7 +417,8 @@ function detailSections(r: BenchResults): string {
   const l = r.lambda;
   out.push('## 4. Lambda', '');
   out.push('Size: `assets/handler/index.js` as `npx projen bundle` builds it. The floor is built at bench time into a temp folder with the same esbuild options ' +
-    '(bundle, node22, cjs, minify, no legal comments) from `export { Client } from \'pg\'; export { DsqlSigner } from \'@aws-sdk/dsql-signer\'`.', '');
+    '(bundle, node22, cjs, minify, ES module entry points first, no legal comments) from ' +
+    '`export { Client } from \'pg\'; export { SignatureV4 } from \'@smithy/signature-v4\'`.', '');
   out.push(`Init: median time of \`require(bundle)\` measured with performance.now() around the require inside each of ${l.processes} fresh \`node\` processes per variant ` +
     '(alternating; process start not included), beside requiring an empty module the same way. ' +
     'The handler is loaded with the invocation budget variable the construct sets. ' +

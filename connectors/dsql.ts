@@ -1,6 +1,21 @@
-import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import { openClient } from './postgres';
 import { ConnectFn } from '../src/engine';
+
+/**
+ * Makes the IAM auth tokens (connection passwords) for one DSQL cluster. `DsqlSigner` of
+ * @aws-sdk/dsql-signer has this shape; connectors/env-signer.ts makes the same tokens from the
+ * environment's credentials.
+ */
+export interface TokenSigner {
+  getDbConnectAdminAuthToken(): Promise<string>;
+  getDbConnectAuthToken(): Promise<string>;
+}
+
+/**
+ * Makes the signer for a cluster. The entry point chooses it (the CLI and API: connectors/sdk-signer.ts,
+ * the Lambda handler: connectors/env-signer.ts), so each bundle holds only the one it uses.
+ */
+export type SignerFactory = (target: { readonly hostname: string; readonly region: string }) => TokenSigner;
 
 export interface DsqlConnectionOptions {
   /** Cluster host name, `<id>.dsql.<region>.on.aws`. */
@@ -12,13 +27,13 @@ export interface DsqlConnectionOptions {
   readonly port?: number;
   /** Give up on a server that accepts and never answers. @default 30 seconds */
   readonly connectTimeoutMs?: number;
-  /** Only for tests: credentials for the signer instead of the default chain. */
-  readonly signer?: DsqlSigner;
+  /** Only for tests: a ready signer (e.g. with fixed credentials) instead of the entry point's. */
+  readonly signer?: TokenSigner;
 }
 
 /** Makes the password for one connection: a fresh IAM token each time. */
-export function tokenProvider(options: DsqlConnectionOptions): () => Promise<string> {
-  const signer = options.signer ?? new DsqlSigner({ hostname: options.endpoint, region: options.region });
+export function tokenProvider(options: DsqlConnectionOptions, newSigner: SignerFactory): () => Promise<string> {
+  const signer = options.signer ?? newSigner({ hostname: options.endpoint, region: options.region });
   const user = options.user ?? 'admin';
   return () => (user === 'admin' ? signer.getDbConnectAdminAuthToken() : signer.getDbConnectAuthToken());
 }
@@ -28,8 +43,8 @@ export function tokenProvider(options: DsqlConnectionOptions): () => Promise<str
  * DSQL ends connections after 60 minutes (docs/dsql-facts.md §5, §9.9), so each connection gets a new token.
  * DSQL requires TLS; the certificate is verified against Node's CA bundle.
  */
-export function dsqlConnector(options: DsqlConnectionOptions): ConnectFn {
-  const password = tokenProvider(options);
+export function dsqlConnector(options: DsqlConnectionOptions, newSigner: SignerFactory): ConnectFn {
+  const password = tokenProvider(options, newSigner);
   return async () =>
     openClient({
       host: options.endpoint,

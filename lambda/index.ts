@@ -1,11 +1,13 @@
-import { dsqlConnector } from '../connectors';
 import { createHandlers } from './handler';
 import { loadManifestFromS3 } from './s3-manifest';
+import { dsqlConnector } from '../connectors/dsql';
+import { envSigner } from '../connectors/env-signer';
 import { budgetFromEnvironment } from '../src/resource-contract';
 
 const handlers = createHandlers({
   dialect: 'dsql',
-  connect: (props) => dsqlConnector({ endpoint: props.ClusterEndpoint, region: props.Region }),
+  // Lambda puts the role's credentials in the environment: no SDK credential chain in the bundle.
+  connect: (props) => dsqlConnector({ endpoint: props.ClusterEndpoint, region: props.Region }, envSigner),
   loadMigrations: (props) => loadManifestFromS3(props.MigrationsBucket, props.MigrationsKey),
   // Set by the construct from handlerTimeout.
   invocationBudgetMs: budgetFromEnvironment(process.env),
