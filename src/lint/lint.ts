@@ -73,6 +73,7 @@ function analyze(fileName: string, rawSql: string, settings: Map<string, RuleSet
   const reports = statementRules.map((r) => reportFor(r));
   for (const statement of file.statements) {
     statementRules.forEach((r, i) => raw.push(...r.check!(statement, reports[i], file)));
+    statement.release();
   }
   for (const r of enabled) {
     if (r.fileCheck) raw.push(...r.fileCheck(file, (s, message, fix) => ({ ruleId: r.id, offset: s.offset, statementIndex: s.index, message, fix })));

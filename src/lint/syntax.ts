@@ -416,17 +416,43 @@ export function isValidCache(value: number | undefined): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A statement with its tokens and, on demand, its parsed shape. */
+/**
+ * A statement with its tokens and, on demand, its parsed shape. Tokens cost some 25 times the
+ * statement's size, so the lint drops those of data statements once their checks ran (`release`):
+ * a seed file is mostly INSERTs. A released statement tokenizes again on each use; the rules look
+ * back only at DDL statements' tokens, which stay.
+ */
 export class StatementView {
-  readonly tokens: Token[];
-  readonly kind: StatementKind;
-  private parsed = new Map<string, unknown>();
+  private cached: Token[] | undefined;
+  private released = false;
+  private parsed: Map<string, unknown> | undefined;
+  private kindOf: StatementKind | undefined;
 
-  constructor(readonly statement: SqlStatement, readonly index: number) {
-    this.tokens = tokenize(statement.text);
-    this.kind = this.tokens.length > 0 && isWord(this.tokens[0], 'ROLLBACK') && isWord(this.tokens[1], 'TO')
-      ? 'other' // ROLLBACK TO SAVEPOINT does not end the transaction.
-      : classifyStatement(statement.text);
+  constructor(readonly statement: SqlStatement, readonly index: number) {}
+
+  get kind(): StatementKind {
+    if (this.kindOf === undefined) {
+      const tokens = this.tokens;
+      this.kindOf = tokens.length > 0 && isWord(tokens[0], 'ROLLBACK') && isWord(tokens[1], 'TO')
+        ? 'other' // ROLLBACK TO SAVEPOINT does not end the transaction.
+        : classifyStatement(this.statement.text);
+    }
+    return this.kindOf;
+  }
+
+  get tokens(): Token[] {
+    if (this.cached) return this.cached;
+    const tokens = tokenize(this.statement.text);
+    if (!this.released) this.cached = tokens;
+    return tokens;
+  }
+
+  /** Drops the tokens and parsed shapes of a statement that is not DDL. */
+  release(): void {
+    if (this.kind === 'ddl') return;
+    this.released = true;
+    this.cached = undefined;
+    this.parsed = undefined;
   }
 
   get text(): string {
@@ -479,6 +505,8 @@ export class StatementView {
   }
 
   private memo<T>(key: string, compute: () => T): T {
+    if (this.released) return compute();
+    this.parsed ??= new Map();
     if (!this.parsed.has(key)) this.parsed.set(key, compute());
     return this.parsed.get(key) as T;
   }
