@@ -21,8 +21,12 @@ export function buildManifest(migrations: ReadonlyArray<Migration>): MigrationMa
   };
 }
 
-export function readManifest(json: string): Migration[] {
-  const manifest = JSON.parse(json) as MigrationManifest;
+/**
+ * Parses and validates a manifest. Given its bytes (what S3 returns), the JSON text lives only
+ * while it is parsed, so it is not a copy of the SQL on the heap while the SQL is split.
+ */
+export function readManifest(json: string | Uint8Array): Migration[] {
+  const manifest = parseManifest(json);
   if (manifest.format !== MANIFEST_FORMAT) {
     throw new Error(`Unsupported migrations manifest format: ${String(manifest.format)} (expected ${MANIFEST_FORMAT})`);
   }
@@ -30,6 +34,10 @@ export function readManifest(json: string): Migration[] {
   const hash = migrationSetHash(migrations);
   if (hash !== manifest.setHash) throw new Error(`Migrations manifest is corrupt: set hash ${hash} does not match ${manifest.setHash}`);
   return migrations;
+}
+
+function parseManifest(json: string | Uint8Array): MigrationManifest {
+  return JSON.parse(typeof json === 'string' ? json : new TextDecoder().decode(json)) as MigrationManifest;
 }
 
 /** What the handler's memory must hold for a set: see `handlerMemoryNeeded`. */
