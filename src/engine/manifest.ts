@@ -50,14 +50,15 @@ export interface HandlerMemoryEstimate {
 }
 
 /**
- * Calibrated with bench/memory.ts: readManifest on a generated 50 MB file of 437,000 INSERTs needs
- * a 239 MB heap, about 3 copies of the SQL (the manifest text while it is parsed, the SQL, its
- * normalised copy for the checksum) and 240 bytes per statement (a statement and its transaction).
- * The S3 response body is a fourth copy, outside the heap; the Node.js runtime, node-postgres and
- * the S3 client come on top.
+ * Calibrated with bench/memory.ts: readManifest on the bytes of a generated 50 MB file of 437,000
+ * INSERTs needs a 159 MB heap: the SQL and 240 bytes per statement (a statement and its
+ * transaction). A second copy of the SQL comes and goes: the JSON text while it is parsed (what a
+ * file of a few large statements is bound by), or a CRLF file's normalised text for its checksum.
+ * The S3 response body is a third, outside the heap; the Node.js runtime, node-postgres and the S3
+ * client come on top.
  */
 const RUNTIME_MIB = 64;
-const COPIES_OF_SQL = 4;
+const COPIES_OF_SQL = 3;
 const BYTES_PER_STATEMENT = 240;
 
 /** About how much memory the handler needs to read, parse and apply a set. */
