@@ -17,7 +17,7 @@ export async function loadManifestFromS3(bucket: string, key: string): Promise<M
   const { GetObjectCommand, S3Client: Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   s3 ??= new Client({});
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const migrations = readManifest(await response.Body!.transformToString('utf8'));
+  const migrations = readManifest(await response.Body!.transformToByteArray());
   cache.set(cacheKey, migrations);
   return migrations;
 }

@@ -185,8 +185,8 @@ describe('DsqlMigrations', () => {
   });
 
   test('a set too large for the handler\'s memory fails synth with the size it needs; handlerMemorySize gives it', () => {
-    // A data load of 20 MB: more than a 128 MiB handler holds while it parses the set.
-    const dir = migrationsDir({ '0001_load.sql': Array.from({ length: 10 }, (_, i) => `INSERT INTO t VALUES (${i}, '${'x'.repeat(2_000_000)}');\n`).join('') });
+    // A data load of 25 MB: more than a 128 MiB handler holds while it parses the set.
+    const dir = migrationsDir({ '0001_load.sql': Array.from({ length: 10 }, (_, i) => `INSERT INTO t VALUES (${i}, '${'x'.repeat(2_500_000)}');\n`).join('') });
     const small = newStack();
     new DsqlDatabase(small, 'Db', { migrationsPath: dir, handlerMemorySize: 128, lint: { enabled: false } });
     let message = '';

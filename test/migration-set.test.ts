@@ -125,6 +125,8 @@ describe('statement classification and transaction plan', () => {
     const { statements } = splitStatements('CREATE TABLE a (id INT);\nCREATE INDEX ASYNC i ON a (id);\nBEGIN;\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\nCOMMIT;');
     const units = planTransactions(statements);
     expect(units.map((u) => [u.statements.length, u.explicit, u.dmlOnly])).toEqual([[1, false, false], [1, false, false], [2, true, true]]);
+    // The planned statements stand in for the split ones: one object per statement.
+    expect(units.flatMap((u) => u.statements).every((p) => statements[p.index] === p)).toBe(true);
   });
 });
 

@@ -21,8 +21,12 @@ export function buildManifest(migrations: ReadonlyArray<Migration>): MigrationMa
   };
 }
 
-export function readManifest(json: string): Migration[] {
-  const manifest = JSON.parse(json) as MigrationManifest;
+/**
+ * Parses and validates a manifest. Given its bytes (what S3 returns), the JSON text lives only
+ * while it is parsed, so it is not a copy of the SQL on the heap while the SQL is split.
+ */
+export function readManifest(json: string | Uint8Array): Migration[] {
+  const manifest = parseManifest(json);
   if (manifest.format !== MANIFEST_FORMAT) {
     throw new Error(`Unsupported migrations manifest format: ${String(manifest.format)} (expected ${MANIFEST_FORMAT})`);
   }
@@ -30,6 +34,10 @@ export function readManifest(json: string): Migration[] {
   const hash = migrationSetHash(migrations);
   if (hash !== manifest.setHash) throw new Error(`Migrations manifest is corrupt: set hash ${hash} does not match ${manifest.setHash}`);
   return migrations;
+}
+
+function parseManifest(json: string | Uint8Array): MigrationManifest {
+  return JSON.parse(typeof json === 'string' ? json : new TextDecoder().decode(json)) as MigrationManifest;
 }
 
 /** What the handler's memory must hold for a set: see `handlerMemoryNeeded`. */
@@ -42,14 +50,15 @@ export interface HandlerMemoryEstimate {
 }
 
 /**
- * Calibrated with bench/memory.ts: readManifest on a generated 50 MB file of 437,000 INSERTs needs
- * a 239 MB heap, about 3 copies of the SQL (the manifest text while it is parsed, the SQL, its
- * normalised copy for the checksum) and 240 bytes per statement (a statement and its transaction).
- * The S3 response body is a fourth copy, outside the heap; the Node.js runtime, node-postgres and
- * the S3 client come on top.
+ * Calibrated with bench/memory.ts: readManifest on the bytes of a generated 50 MB file of 437,000
+ * INSERTs needs a 159 MB heap: the SQL and 240 bytes per statement (a statement and its
+ * transaction). A second copy of the SQL comes and goes: the JSON text while it is parsed (what a
+ * file of a few large statements is bound by), or a CRLF file's normalised text for its checksum.
+ * The S3 response body is a third, outside the heap; the Node.js runtime, node-postgres and the S3
+ * client come on top.
  */
 const RUNTIME_MIB = 64;
-const COPIES_OF_SQL = 4;
+const COPIES_OF_SQL = 3;
 const BYTES_PER_STATEMENT = 240;
 
 /** About how much memory the handler needs to read, parse and apply a set. */

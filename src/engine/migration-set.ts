@@ -139,8 +139,6 @@ export function parseMigrations(sources: ReadonlyArray<MigrationSource>, directo
       problems.push({ fileName, line: e.line, column: e.column, rule: LOADER_RULES.transactionBlock, message: e.message });
       continue;
     }
-    // One object per statement: the planned ones stand in for the splitter's (half the memory).
-    for (const unit of units) for (const planned of unit.statements) statements[planned.index] = planned;
     migrations.push({ ...parsed, fileName, sql, checksum: checksumOf(sql), statements, units });
   }
   // In file order, as a folder lists them (the sort is stable: a file's problems keep their order).

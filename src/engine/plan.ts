@@ -26,8 +26,11 @@ export class TransactionShapeError extends Error {
  * no DDL with DML (docs/dsql-facts.md §2), so every statement outside a `BEGIN ... COMMIT` block runs in a
  * transaction of its own; a block the author wrote runs as written (and DSQL, or the strict mode,
  * refuses it if it breaks those rules).
+ *
+ * Each planned statement takes the place of the split one in `statements` as it is made (BEGIN and
+ * COMMIT stay): one object per statement rather than two, even while a large file is planned.
  */
-export function planTransactions(statements: ReadonlyArray<SqlStatement>): TransactionUnit[] {
+export function planTransactions(statements: SqlStatement[]): TransactionUnit[] {
   const units: TransactionUnit[] = [];
   let block: PlannedStatement[] | undefined;
   let blockStart: SqlStatement | undefined;
@@ -44,9 +47,9 @@ export function planTransactions(statements: ReadonlyArray<SqlStatement>): Trans
     } else if (kind === 'rollback') {
       throw new TransactionShapeError('ROLLBACK in a migration file: a migration must not discard its own work', statement.line, statement.column);
     } else if (block) {
-      block.push(planned(statement, kind, index));
+      block.push(statements[index] = planned(statement, kind, index));
     } else {
-      units.push(unit([planned(statement, kind, index)], false));
+      units.push(unit([statements[index] = planned(statement, kind, index)], false));
     }
   });
   if (block && blockStart) {

@@ -417,34 +417,37 @@ export function isValidCache(value: number | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A statement with, on demand, its tokens and parsed shape. The tokens (an object each) are made
- * when first asked for and dropped by `release` once the statement's rules ran, so a file of
- * 500,000 INSERTs holds the tokens of one statement at a time, not of all of them.
+ * A statement with its tokens and, on demand, its parsed shape. Tokens cost some 25 times the
+ * statement's size, so the lint drops those of data statements once their checks ran (`release`):
+ * a seed file is mostly INSERTs. A released statement tokenizes again on each use; the rules look
+ * back only at DDL statements' tokens, which stay.
  */
 export class StatementView {
-  private tokenList: Token[] | undefined;
+  private cached: Token[] | undefined;
+  private released = false;
+  private parsed: Map<string, unknown> | undefined;
   private statementKind: StatementKind | undefined;
-  private parsed = new Map<string, unknown>();
 
   constructor(readonly statement: SqlStatement, readonly index: number) {}
 
-  get tokens(): Token[] {
-    if (this.tokenList === undefined) {
-      this.tokenList = tokenize(this.statement.text);
-      this.statementKind ??= kindOf(this.tokenList, this.statement.text);
-    }
-    return this.tokenList;
-  }
-
   get kind(): StatementKind {
-    this.statementKind ??= kindOf(this.tokenList ?? tokenize(this.statement.text), this.statement.text);
+    this.statementKind ??= kindOf(this.tokens, this.statement.text);
     return this.statementKind;
   }
 
-  /** Drops the tokens and parsed shapes (made again if asked for); the kind stays. */
+  get tokens(): Token[] {
+    if (this.cached) return this.cached;
+    const tokens = tokenize(this.statement.text);
+    if (!this.released) this.cached = tokens;
+    return tokens;
+  }
+
+  /** Drops the tokens and parsed shapes of a statement that is not DDL. */
   release(): void {
-    this.tokenList = undefined;
-    this.parsed.clear();
+    if (this.kind === 'ddl') return;
+    this.released = true;
+    this.cached = undefined;
+    this.parsed = undefined;
   }
 
   get text(): string {
@@ -497,6 +500,8 @@ export class StatementView {
   }
 
   private memo<T>(key: string, compute: () => T): T {
+    if (this.released) return compute();
+    this.parsed ??= new Map();
     if (!this.parsed.has(key)) this.parsed.set(key, compute());
     return this.parsed.get(key) as T;
   }

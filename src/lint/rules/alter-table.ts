@@ -133,8 +133,9 @@ function foldIntoCreateTable(s: StatementView, file: FileView, alter: AlterTable
   for (let j = s.index - 1; j >= 0; j--) {
     const other = file.statements[j];
     // Once rows may exist, moving the constraint into CREATE TABLE would change what it checks.
-    if (isWord(other.tokens[0], 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY')) return undefined;
-    const ct = other.createTable;
+    if (other.kind === 'dml' && isWord(other.tokens[0], 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY')) return undefined;
+    // Only DDL keeps its tokens (StatementView.release); a CREATE TABLE is DDL.
+    const ct = other.kind === 'ddl' ? other.createTable : undefined;
     if (!ct || ct.close === undefined || qualifiedNameValue(other.tokens, ct.name).replace(/^public\./, '') !== target) continue;
     const hasPrimaryKey = ct.columns.some((c) => c.constraints.some((k) => k.kind === 'primary-key'))
       || ct.otherElements.some((e) => textOf(other.tokens, e).includes('PRIMARY'));

@@ -100,7 +100,8 @@ const notRerunnable: StatementCheck = (s, report, file) => {
   const name = nameAt(s, nameIndex);
   const kinds = created.kind === 'USER' ? ['ROLE', 'USER'] : created.kind === 'ROLE' ? ['ROLE', 'USER'] : [created.kind];
   const droppedBefore = file.statements.slice(0, s.index).some((d) => {
-    if (!isWord(d.tokens[0], 'DROP')) return false;
+    // Only DDL keeps its tokens (StatementView.release); a DROP is DDL.
+    if (d.kind !== 'ddl' || !isWord(d.tokens[0], 'DROP')) return false;
     const at = isWord(d.tokens[1], 'MATERIALIZED') ? 2 : 1;
     return isWord(d.tokens[at], ...kinds) && wordsAt(d.tokens, at + 1, 'IF', 'EXISTS') && nameAt(d, at + 3) === name;
   });
