@@ -12,6 +12,26 @@ import { ANSI, cli, EXAMPLE_MIGRATIONS, publicTables, query, requireBundles, wri
 
 beforeAll(requireBundles);
 
+/** The field names docs/cli.md gives for `plan --format json`. */
+function documentedPlanKeys(): Set<string> {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### `plan`'), doc.indexOf('### `apply`'));
+  const schema = section.slice(section.indexOf('`--format json`'));
+  return new Set([...schema.slice(0, schema.indexOf('}`') + 2).matchAll(/"(\w+)"/g)].map((m) => m[1]));
+}
+
+/** Every object key in a JSON value, at any depth. */
+function keysOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+
 const EXAMPLE_FILES = [
   ['0001', 'initial_schema', 3],
   ['0002', 'create_indexes', 3],
@@ -68,6 +88,9 @@ describe('the example set on a fresh database: status, plan, apply, apply again'
       sql: 'CREATE INDEX IF NOT EXISTS projects_owner_idx ON projects (owner_id)',
       original: 'CREATE INDEX ASYNC IF NOT EXISTS projects_owner_idx ON projects (owner_id)',
     });
+    // Every field the document carries is one docs/cli.md lists for it.
+    const undocumented = [...keysOf(json)].filter((k) => !documentedPlanKeys().has(k));
+    expect(undocumented).toEqual([]);
     expect(await publicTables(url)).toEqual([]);
   });
 
