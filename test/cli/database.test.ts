@@ -22,8 +22,9 @@ function documentedPlanKeys(): Set<string> {
 
 /** Every object key in a JSON value, at any depth. */
 function keysOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    value.forEach((v) => keysOf(v, into));
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       into.add(k);
       keysOf(v, into);
