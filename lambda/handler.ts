@@ -72,7 +72,7 @@ export function createHandlers(deps: HandlerDeps) {
       ...deps.runOptions,
     });
     // After every file ran (the roles are created by the migrations); a second call finds nothing to change.
-    if (result.complete) await syncRoleMappings(deps.connect(props), mappings, { dialect: deps.dialect, log });
+    if (result.complete && roleMappingsInPlay(event, mappings)) await syncRoleMappings(deps.connect(props), mappings, { dialect: deps.dialect, log });
     return result;
   }
 
@@ -158,4 +158,14 @@ async function adoptFirst(connect: ConnectFn, migrations: ReadonlyArray<Migratio
 /** The runner's name for one deploy of one resource: the lease owner, and the key of its jobs and records. */
 function ownerOf(event: CdkCustomResourceEvent | CdkCustomResourceIsCompleteEvent): string {
   return `cloudformation:${event.LogicalResourceId}:${event.RequestId}`;
+}
+
+/**
+ * Whether this request can change a role mapping. An Update that lists none before or after has
+ * none to keep in step (the Create of this resource already revoked any an earlier one left), so a
+ * deploy without mappings costs no connection for them.
+ */
+function roleMappingsInPlay(event: CdkCustomResourceEvent | CdkCustomResourceIsCompleteEvent, mappings: ReadonlyArray<unknown>): boolean {
+  if (event.RequestType !== 'Update' || mappings.length > 0) return true;
+  return roleMappingsOf(event.OldResourceProperties as unknown as MigrationsResourceProperties).length > 0;
 }

@@ -7,6 +7,7 @@ import { postgresConnector } from '../connectors';
 import { DsqlDatabase } from '../src';
 import { freshDatabase, queryRows as query } from './support/database';
 import { cfnEvent, localHandlers, synthStack, tempDir } from './support/harness';
+import { instrumentedConnector, QueryLog } from './support/sessions';
 import { ROLE_MAPPINGS_TABLE, syncRoleMappings } from '../src/engine/role-mappings';
 import { RunnerEvent } from '../src/engine/runner';
 
@@ -116,6 +117,18 @@ describe('role mappings through the handler on PostgreSQL 16', () => {
     const stack = deployable(rolesFor('none'), []);
     await localHandlers(other, stack.outdir).onEvent(cfnEvent('Create', stack.properties));
     expect(await query(other, `SELECT to_regclass('${ROLE_MAPPINGS_TABLE}') AS t`)).toEqual([{ t: null }]);
+  });
+
+  test('an Update with no mappings before or after sends the role mappings nothing: the no-op deploy stays at its own queries', async () => {
+    const other = await database('role_mappings_noop');
+    const stack = deployable(rolesFor('noop'), []);
+    await localHandlers(other, stack.outdir).onEvent(cfnEvent('Create', stack.properties));
+    const log: QueryLog = { queries: [] };
+    const handlers = localHandlers(other, stack.outdir, undefined, { connect: () => instrumentedConnector(other, {}, log) });
+    await handlers.onEvent(cfnEvent('Update', stack.properties, { oldProperties: stack.properties }));
+    // A deploy with nothing to do sends two queries (README, "Repeatable files"): the catalog check and the state.
+    expect(log.queries).toHaveLength(2);
+    expect(log.queries.filter((q) => /count\(\*\)::int AS n FROM pg_catalog\.pg_class/.test(q))).toEqual([]);
   });
 
   test('with dialect dsql the AWS IAM statements are sent, each on its own; one already in place counts as done', async () => {
