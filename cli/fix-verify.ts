@@ -10,7 +10,7 @@
  */
 import { Client } from 'pg';
 import { postgresConnector } from '../connectors';
-import { applyMigrationSet, ConnectFn, Migration, MigrationError, MigrationSource, MigrationValidationError, parseMigrations } from '../src/engine';
+import { applyMigrationSet, ConnectFn, Migration, MigrationError, MigrationSource, MigrationValidationError, parseMigrations, quoteIdentifier } from '../src/engine';
 
 /** Makes empty databases to apply a set to, one at a time. */
 export interface ScratchDatabases {
@@ -119,7 +119,7 @@ export function scratchDatabasesOn(serverUrl: string): ScratchDatabases & { drop
     if (current) await c.query(`DROP DATABASE IF EXISTS ${current} WITH (FORCE)`);
     current = undefined;
     existingRoles ??= new Set((await c.query('SELECT rolname FROM pg_catalog.pg_roles')).rows.map((r) => r.rolname as string));
-    for (const role of roles) if (!existingRoles.has(role)) await c.query(`DROP ROLE IF EXISTS "${role.replace(/"/g, '""')}"`);
+    for (const role of roles) if (!existingRoles.has(role)) await c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`);
   });
   return {
     async create(roles) {

@@ -6,6 +6,7 @@ import { MigrationStateError } from './errors';
 import { LeaseLock } from './lock';
 import { Migration, versionedOf } from './migration-set';
 import { compareVersions, isVersion, versionKey } from './naming';
+import { quoteIdentifier } from './quoting';
 
 /**
  * Adopting another migration tool's history: the files that tool applied are recorded in
@@ -144,8 +145,6 @@ function isAdopted(records: ReadonlyMap<string, { kind: string | null }>): boole
   );
 }
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-
 /** Finds the other tool's table (schema-qualified), and checks that it has that tool's columns. */
 async function locateTable(session: SqlSession, from: AdoptSource, given: string | undefined): Promise<string> {
   const tool = ADOPT_SOURCES[from];
@@ -186,7 +185,7 @@ async function locateTable(session: SqlSession, from: AdoptSource, given: string
 /** Reads the other tool's table and turns it into entries, judging each. */
 async function readHistory(session: SqlSession, from: AdoptSource, table: string): Promise<ForeignHistory> {
   const [schema, name] = table.split('.');
-  const source = `${quote(schema)}.${quote(name)}`;
+  const source = `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
   const select = async (columns: string, order: string) => (await session.query(`SELECT ${columns} FROM ${source} ORDER BY ${order}`)).rows;
   switch (from) {
     case 'flyway': return flywayHistory(await select('installed_rank, version, type, script, success', 'installed_rank'));

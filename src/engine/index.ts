@@ -43,6 +43,7 @@ export { ADOPT_SOURCES, adoptHistory } from './adopt';
 export type { AdoptionResult, AdoptSource } from './adopt';
 
 // IAM principals mapped to database roles (AWS IAM GRANT), kept in step with the construct's list.
+export { quoteIdentifier, quoteLiteral } from './quoting';
 export { databaseRoleProblem, iamGrantStatement, iamRevokeStatement, ROLE_MAPPINGS_TABLE, syncRoleMappings } from './role-mappings';
 export type { RoleMapping, RoleMappingResult } from './role-mappings';
 

@@ -12,6 +12,8 @@
  * A simple query takes no parameters: the note's values go in as literals.
  */
 
+import { quoteLiteral } from './quoting';
+
 /** Statements joined so that a statement ending in a `--` comment cannot swallow the separator. */
 export function oneMessage(statements: ReadonlyArray<string>): string {
   return statements.join('\n;\n');
@@ -27,7 +29,7 @@ export function withLiterals(text: string, params: ReadonlyArray<unknown>): stri
   for (const value of params) {
     if (value === null || value === undefined) literals.push('NULL');
     else if (typeof value === 'number' && Number.isFinite(value)) literals.push(String(value));
-    else if (typeof value === 'string' && !/[\\\0]/.test(value)) literals.push(`'${value.replace(/'/g, "''")}'`);
+    else if (typeof value === 'string' && !/[\\\0]/.test(value)) literals.push(quoteLiteral(value));
     else return undefined;
   }
   // Highest numbers first never matters here: each `$n` is matched whole.

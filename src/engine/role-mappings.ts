@@ -8,6 +8,7 @@ import { BOOKKEEPING_SCHEMA, createTable, SqlSession } from './bookkeeping';
 import { ConnectFn } from './connect';
 import { Dialect } from './dialect';
 import { MigrationStateError, RetryOptions, withRetries } from './errors';
+import { quoteIdentifier, quoteLiteral } from './quoting';
 import type { RunnerEvent } from './runner';
 
 /** One IAM principal (role or user ARN) allowed to connect as one database role. */
@@ -38,9 +39,6 @@ export function databaseRoleProblem(name: string): string | undefined {
   return undefined;
 }
 
-export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
-/** A standard-conforming string literal: quotes doubled; a backslash is an ordinary character. */
-export const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** The DSQL statement that maps a principal to a role (docs/dsql-facts.md §5). */
 export function iamGrantStatement(m: RoleMapping): string {

@@ -3,6 +3,7 @@ import {
   alterColumnSub, columnSites, generatedName, insertAt, isBigint, isSerial, lastNamePart, replaceTokens, textOf, typeWords,
 } from './helpers';
 import { DOC, Finding, Fix, Rule, StatementCheck } from './rule';
+import { quoteLiteral } from '../../engine';
 import {
   closingParen, ColumnDefinition, FileView, isIdentifier, isValidCache, isWord, parseSequenceOptions, StatementView, TextEdit, TokenRange, wordsAt,
 } from '../syntax';
@@ -58,7 +59,7 @@ function serialFix(s: StatementView, file: FileView, table: TokenRange, column: 
     edits: [
       insertAt(s.offset, `CREATE SEQUENCE IF NOT EXISTS ${sequence} CACHE 1 MAXVALUE ${max};\n`),
       typeEdit(type),
-      insertAt(end, `${notNull} DEFAULT nextval('${sequence.replace(/'/g, "''")}')`),
+      insertAt(end, `${notNull} DEFAULT nextval(${quoteLiteral(sequence)})`),
       file.insertAfter(s, [`ALTER SEQUENCE ${sequence} OWNED BY ${s.slice(table)}.${columnName}`]),
     ],
     changesBehaviour: false, // what PostgreSQL itself makes of SERIAL
